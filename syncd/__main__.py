@@ -1,0 +1,5 @@
+"""`python -m syncd` runs the command line."""
+
+from syncd import cli
+
+raise SystemExit(cli.main())

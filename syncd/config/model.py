@@ -1,0 +1,234 @@
+"""The normalized configuration: what every dialect (syncd, Recyclarr, Configarr) is turned into.
+
+These frozen models are the contract between `syncd.config` (which reads files) and
+`syncd.desired` (which resolves them against the guides). They carry no file I/O; `Origin`
+remembers where each entry came from so later diagnostics can name the file and line.
+Dialect-specific meanings are settled by the loader before these models are built: for
+example `QualityDefinitionConfig.ratio_mode` records whether `preferred_ratio` interpolates
+linearly (Recyclarr, syncd) or piecewise through the TRaSH preferred value (Configarr).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+# Re-exported: score resets and the delete policy are part of the config contract.
+from syncd.domain.policy import DeletePolicy as DeletePolicy
+from syncd.domain.policy import ResetScores as ResetScores
+
+Service = Literal["sonarr", "radarr"]
+
+DEFAULT_TRASH_GUIDES_URL = "https://github.com/TRaSH-Guides/Guides.git"
+DEFAULT_TEMPLATES_URL = "https://github.com/recyclarr/config-templates.git"
+DEFAULT_REF = "master"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Dialect(StrEnum):
+    SYNCD = "syncd"
+    RECYCLARR = "recyclarr"
+    CONFIGARR = "configarr"
+
+
+class Origin(Frozen):
+    """Where a config entry was written: file and 1-based line (0 when unknown)."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+UNKNOWN_ORIGIN = Origin(file="<config>")
+
+
+class TrashRef(Frozen):
+    """A trash_id written in the config, with its location."""
+
+    trash_id: str
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class GuideSource(Frozen):
+    url: str
+    ref: str = DEFAULT_REF
+
+
+class GuidesConfig(Frozen):
+    trash: GuideSource = GuideSource(url=DEFAULT_TRASH_GUIDES_URL)
+    templates: GuideSource = GuideSource(url=DEFAULT_TEMPLATES_URL)
+    # Folders of TRaSH-shaped custom format JSON that add to or override the guide's CFs.
+    local_custom_formats: tuple[Path, ...] = ()
+    # Folder of local templates (Configarr `localConfigTemplatesPath`).
+    local_templates: Path | None = None
+
+
+class ScoreTarget(Frozen):
+    """One `assign_scores_to` entry: a profile by name or (Recyclarr v8) by guide trash_id."""
+
+    name: str | None = None
+    profile_trash_id: str | None = None
+    score: int | None = None
+    # Configarr `use_default_score: true`: force the guide score even if another entry set one.
+    use_default_score: bool = False
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class CustomFormatEntry(Frozen):
+    trash_ids: tuple[TrashRef, ...] = ()
+    assign_scores_to: tuple[ScoreTarget, ...] = ()
+    # Recyclarr >= 8.6 entry-level score, used when a target has none.
+    score: int | None = None
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class CfGroupSelection(Frozen):
+    """Add one TRaSH CF group to profiles.
+
+    The group contributes its required and default CFs (every CF with `select_all` or
+    Configarr's `include_unrequired`), plus the CFs in `select` (Recyclarr >= 8.6 and
+    Configarr both add selections alongside the defaults); `exclude` removes non-required CFs.
+    """
+
+    trash_id: TrashRef
+    assign_scores_to: tuple[ScoreTarget, ...] = ()
+    select: tuple[TrashRef, ...] | None = None
+    exclude: tuple[TrashRef, ...] = ()
+    select_all: bool = False
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class CfGroupsConfig(Frozen):
+    # Default groups (auto-included for guide-backed profiles) the user opted out of.
+    skip: tuple[TrashRef, ...] = ()
+    add: tuple[CfGroupSelection, ...] = ()
+    # False turns off the automatic default-group expansion (Configarr without trash profiles).
+    auto_default_groups: bool = True
+
+
+class QualityEntry(Frozen):
+    """One row of a profile's qualities, top = most preferred; a group when `qualities` is set."""
+
+    name: str
+    enabled: bool = True
+    qualities: tuple[str, ...] = ()
+
+
+class UpgradeConfig(Frozen):
+    allowed: bool | None = None
+    until_quality: str | None = None
+    until_score: int | None = None
+
+
+class QualityProfileConfig(Frozen):
+    """A quality profile: guide-backed when `trash_id` is set, otherwise user-defined by `name`."""
+
+    name: str | None = None
+    trash_id: TrashRef | None = None
+    reset_unmatched_scores: ResetScores = ResetScores()
+    upgrade: UpgradeConfig = UpgradeConfig()
+    min_format_score: int | None = None
+    min_upgrade_format_score: int | None = None
+    score_set: str | None = None
+    quality_sort: Literal["top", "bottom"] = "top"
+    qualities: tuple[QualityEntry, ...] | None = None
+    # Radarr only: language name as the server lists it (`Any`, `Original`, `English`, ...).
+    language: str | None = None
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class QualitySizeOverride(Frozen):
+    """Explicit sizes for one quality. `None` leaves a value to the guide; `unlimited` is the cap."""
+
+    name: str
+    min: float | None = None
+    preferred: float | Literal["unlimited"] | None = None
+    max: float | Literal["unlimited"] | None = None
+    title: str | None = None
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class QualityDefinitionConfig(Frozen):
+    type: str | None = None
+    preferred_ratio: float | None = None
+    ratio_mode: Literal["linear", "piecewise"] = "linear"
+    qualities: tuple[QualitySizeOverride, ...] = ()
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class MediaNamingConfig(Frozen):
+    """Naming keys as Recyclarr/Configarr spell them; values are keys of the TRaSH naming JSON
+    (or literal format strings). `api` holds raw API fields (Configarr `media_naming_api`)."""
+
+    # Sonarr
+    series: str | None = None
+    season: str | None = None
+    episodes_rename: bool | None = None
+    episodes_standard: str | None = None
+    episodes_daily: str | None = None
+    episodes_anime: str | None = None
+    # Radarr
+    folder: str | None = None
+    movie_rename: bool | None = None
+    movie_standard: str | None = None
+    api: dict[str, Any] = Field(default_factory=dict)
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class MediaManagementConfig(Frozen):
+    """`propers_and_repacks` (Recyclarr) and raw API fields (Configarr passthrough)."""
+
+    propers_and_repacks: Literal["prefer_and_upgrade", "do_not_upgrade", "do_not_prefer"] | None = None
+    api: dict[str, Any] = Field(default_factory=dict)
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class InstanceConfig(Frozen):
+    service: Service
+    name: str
+    base_url: str
+    api_key: SecretStr
+    custom_formats: tuple[CustomFormatEntry, ...] = ()
+    custom_format_groups: CfGroupsConfig = CfGroupsConfig()
+    quality_profiles: tuple[QualityProfileConfig, ...] = ()
+    quality_definition: QualityDefinitionConfig | None = None
+    media_naming: MediaNamingConfig | None = None
+    media_management: MediaManagementConfig | None = None
+    delete: DeletePolicy = DeletePolicy()
+    origin: Origin = UNKNOWN_ORIGIN
+
+    @property
+    def address(self) -> str:
+        return f"{self.service}.{self.name}"
+
+
+class ScheduleConfig(Frozen):
+    """When `syncd run` syncs: a cron expression or an interval in seconds (default hourly)."""
+
+    cron: str | None = None
+    interval_seconds: int | None = None
+    jitter_seconds: int = 30
+
+
+class Config(Frozen):
+    dialect: Dialect
+    path: Path
+    guides: GuidesConfig = GuidesConfig()
+    state_dir: Path = Path(".syncd-state")
+    schedule: ScheduleConfig = ScheduleConfig()
+    instances: tuple[InstanceConfig, ...] = ()
+
+    def instance(self, address: str) -> InstanceConfig | None:
+        """Find an instance by `service.name` or by bare name."""
+        for inst in self.instances:
+            if address in (inst.address, inst.name):
+                return inst
+        return None

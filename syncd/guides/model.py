@@ -1,0 +1,129 @@
+"""Typed views of the TRaSH Guides JSON and the parsed catalog of one guide checkout.
+
+Parse-only models (`extra="ignore"`, frozen): they describe the guide's data as published,
+with no knowledge of any server API. `GuideCatalog` indexes everything one service needs by
+trash_id. Building a catalog is `syncd.guides.catalog`'s job; this module does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class GuideModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class GuideSpecification(GuideModel):
+    """One CF condition as TRaSH writes it: `fields` is an object (`{"value": ...}`)."""
+
+    name: str
+    implementation: str
+    negate: bool = False
+    required: bool = False
+    fields: Mapping[str, Any] = Field(default_factory=dict)
+
+
+class GuideCustomFormat(GuideModel):
+    trash_id: str
+    name: str
+    include_when_renaming: bool = Field(default=False, alias="includeCustomFormatWhenRenaming")
+    specifications: tuple[GuideSpecification, ...] = ()
+    trash_scores: Mapping[str, int] = Field(default_factory=dict)
+    # Where it was read from (file path relative to the checkout), for diagnostics.
+    source: str = ""
+
+
+class GuideGroupMember(GuideModel):
+    name: str
+    trash_id: str
+    required: bool = False
+    default: bool = False
+
+
+class GuideCfGroup(GuideModel):
+    """A CF group. `default` is the group-level flag (`"true"` in the JSON).
+
+    `include_profiles` maps profile name -> profile trash_id from `quality_profiles.include`;
+    `exclude_profiles` keeps the pre-Feb-2026 `quality_profiles.exclude` for old pins.
+    """
+
+    trash_id: str
+    name: str
+    default: bool = False
+    custom_formats: tuple[GuideGroupMember, ...] = ()
+    include_profiles: Mapping[str, str] = Field(default_factory=dict)
+    exclude_profiles: Mapping[str, str] = Field(default_factory=dict)
+    source: str = ""
+
+
+class GuideProfileItem(GuideModel):
+    """One row of a guide profile's qualities, in display order (top = best)."""
+
+    name: str
+    allowed: bool = True
+    items: tuple[str, ...] = ()
+
+
+class GuideQualityProfile(GuideModel):
+    trash_id: str
+    name: str
+    upgrade_allowed: bool = Field(default=True, alias="upgradeAllowed")
+    cutoff: str
+    min_format_score: int = Field(default=0, alias="minFormatScore")
+    cutoff_format_score: int | None = Field(default=None, alias="cutoffFormatScore")
+    min_upgrade_format_score: int | None = Field(default=None, alias="minUpgradeFormatScore")
+    items: tuple[GuideProfileItem, ...] = ()
+    # CF name -> trash_id, as in the JSON.
+    format_items: Mapping[str, str] = Field(default_factory=dict, alias="formatItems")
+    score_set: str | None = Field(default=None, alias="trash_score_set")
+    language: str | None = None
+    source: str = ""
+
+
+class GuideQualitySize(GuideModel):
+    quality: str
+    min: float
+    preferred: float
+    max: float
+
+
+class GuideQualityDefinition(GuideModel):
+    trash_id: str
+    type: str
+    qualities: tuple[GuideQualitySize, ...] = ()
+    source: str = ""
+
+
+class GuideNaming(GuideModel):
+    """The naming JSON as nested dicts: `{"series": {"default": "..."}, "episodes": {"standard": {...}}}`."""
+
+    sections: Mapping[str, Any] = Field(default_factory=dict)
+
+
+class GuideCatalog(GuideModel):
+    """Everything the guide publishes for one service, indexed by trash_id (and type for sizes)."""
+
+    service: str
+    custom_formats: Mapping[str, GuideCustomFormat] = Field(default_factory=dict)
+    cf_groups: Mapping[str, GuideCfGroup] = Field(default_factory=dict)
+    quality_profiles: Mapping[str, GuideQualityProfile] = Field(default_factory=dict)
+    # keyed by `type` (series, anime, movie, sqp-uhd, ...)
+    quality_definitions: Mapping[str, GuideQualityDefinition] = Field(default_factory=dict)
+    naming: GuideNaming = GuideNaming()
+    # each conflict set is a tuple of trash_ids that should not share a profile
+    conflicts: tuple[tuple[str, ...], ...] = ()
+
+
+class GuideSet(GuideModel):
+    """The catalogs of one guide checkout plus where it came from."""
+
+    revision: str
+    sonarr: GuideCatalog
+    radarr: GuideCatalog
+
+    def for_service(self, service: str) -> GuideCatalog:
+        return self.sonarr if service == "sonarr" else self.radarr

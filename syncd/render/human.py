@@ -1,0 +1,127 @@
+"""Pure: the plan as text, in Terraform's conventions.
+
+A legend of the symbols used, one block per changed resource headed
+`# <address> will be created|updated in-place|destroyed (reason)`, changed attributes as
+`~ path = old -> new`, unchanged ones hidden behind `# (N unchanged attributes hidden)`,
+secrets as `(sensitive value)`, then `Plan: X to add, Y to change, Z to destroy.` or
+`No changes.` Renders only what `syncd.render.json` would also show.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from syncd.plan.model import Action, Change, Plan
+from syncd.plan.sensitive import MASK, is_sensitive_key
+
+_VERB = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in-place",
+    Action.DELETE: "will be destroyed",
+}
+_LEGEND = {Action.CREATE: "create", Action.UPDATE: "update in-place", Action.DELETE: "destroy"}
+_INLINE_LIMIT = 60
+
+
+def render(plan: Plan) -> str:
+    lines: list[str] = []
+    for diagnostic in plan.all_diagnostics:
+        lines.append(f"{diagnostic.severity.capitalize()}: {diagnostic.location}: {diagnostic.message}")
+    for instance in plan.instances:
+        if instance.error:
+            lines.append(f"Error: {instance.instance}: {instance.error}")
+    if lines:
+        lines.append("")
+    actionable = [c for c in plan.changes if c.action is not Action.NOOP]
+    if not actionable:
+        lines.append("No changes. The servers match the configuration.")
+        return "\n".join(lines) + "\n"
+    used = [
+        a for a in (Action.CREATE, Action.UPDATE, Action.DELETE) if any(c.action is a for c in actionable)
+    ]
+    lines.append("Resource actions are indicated with the following symbols:")
+    lines.extend(f"  {a.symbol} {_LEGEND[a]}" for a in used)
+    lines.append("")
+    lines.append("syncd will perform the following actions:")
+    for change in actionable:
+        lines.append("")
+        lines.extend(_render_change(change))
+    summary = plan.summary()
+    lines.append("")
+    lines.append(f"Plan: {summary.add} to add, {summary.change} to change, {summary.destroy} to destroy.")
+    return "\n".join(lines) + "\n"
+
+
+def _render_change(change: Change) -> list[str]:
+    reason = f" ({change.reason})" if change.reason else ""
+    lines = [f"  # {change.address} {_VERB[change.action]}{reason}"]
+    lines.append(f'  {change.action.symbol} {change.type.value} "{change.name}" {{')
+    if change.action is Action.UPDATE:
+        for field in change.diff:
+            old, new = _value(field.path, field.before), _value(field.path, field.after)
+            if isinstance(field.before, list) and isinstance(field.after, list) and new.startswith("["):
+                lines.extend(_list_change(field.path, field.before, field.after))
+            elif field.before is None:
+                lines.append(f"      + {field.path} = {new}")
+            elif field.after is None:
+                lines.append(f"      - {field.path} = {old} -> null")
+            else:
+                lines.append(f"      ~ {field.path} = {old} -> {new}")
+        hidden = _leaf_count(change.after) - len(change.diff)
+        if hidden > 0:
+            lines.append(f"        # ({hidden} unchanged attribute{'s' if hidden != 1 else ''} hidden)")
+    else:
+        body = change.after if change.action is Action.CREATE else change.before
+        symbol = change.action.symbol
+        for key, value in (body or {}).items():
+            text = _value(key, value)
+            if isinstance(value, list) and text.startswith("[") and text.endswith(" items]"):
+                lines.append(f"      {symbol} {key} = [")
+                lines.extend(f"          {symbol} {_json(element)}," for element in value)
+                lines.append("        ]")
+            else:
+                lines.append(f"      {symbol} {key} = {text}")
+    lines.append("    }")
+    return lines
+
+
+def _list_change(path: str, before: list[Any], after: list[Any]) -> list[str]:
+    """A changed list: removed elements as `-`, added as `+`; a pure reorder shows the new order."""
+    old = [_json(e) for e in before]
+    new = [_json(e) for e in after]
+    removed = [e for e in old if e not in new]
+    added = [e for e in new if e not in old]
+    lines = [f"      ~ {path} = ["]
+    if not removed and not added:
+        lines.append("          # (order changed)")
+        lines.extend(f"            {e}," for e in new)
+    lines.extend(f"          - {e}," for e in removed)
+    lines.extend(f"          + {e}," for e in added)
+    lines.append("        ]")
+    return lines
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _value(path: str, value: Any) -> str:
+    leaf = path.rsplit(".", 1)[-1]
+    if is_sensitive_key(leaf) and value not in (None, ""):
+        return MASK
+    text = _json(value)
+    if len(text) <= _INLINE_LIMIT:
+        return text
+    if isinstance(value, list):
+        return f"[{len(value)} items]"
+    if isinstance(value, Mapping):
+        return f"{{{len(value)} entries}}"
+    return text
+
+
+def _leaf_count(value: Any) -> int:
+    if isinstance(value, Mapping):
+        return sum(_leaf_count(v) for v in value.values()) or 1
+    return 1

@@ -1,0 +1,1 @@
+"""Ownership state on disk (I/O edge): which server objects syncd manages, per instance."""

@@ -1,0 +1,106 @@
+"""Human (Terraform-style) and JSON renderings of a plan, pinned as whole text."""
+
+from __future__ import annotations
+
+import json
+
+from syncd.config.model import DeletePolicy
+from syncd.domain.state import Ownership
+from syncd.errors import Diagnostic
+from syncd.plan import build
+from syncd.plan.model import Action, Change, InstancePlan, Plan, ResourceType
+from syncd.render import human, json as json_render
+from tests.plan import builders as b
+
+
+def sample_plan() -> Plan:
+    desired = b.desired(
+        custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK")), ("t2", b.cf("Renamed"))),
+        delete=DeletePolicy(custom_formats=True),
+    )
+    live = b.live(custom_formats=(b.live_cf(2, b.cf("Before")), b.live_cf(3, b.cf("Gone"))))
+    instance = build.build_instance_plan(desired, live, Ownership(custom_formats={"t2": 2, "t3": 3}))
+    return Plan(syncd_version="0.1.0", guide_revision="abc123", instances=(instance,))
+
+
+def test_human_rendering_matches_terraform_conventions() -> None:
+    text = human.render(sample_plan())
+    assert text == (
+        "Resource actions are indicated with the following symbols:\n"
+        "  + create\n"
+        "  ~ update in-place\n"
+        "  - destroy\n"
+        "\n"
+        "syncd will perform the following actions:\n"
+        "\n"
+        '  # sonarr.main.custom_format["BR-DISK"] will be created (test)\n'
+        '  + custom_format "BR-DISK" {\n'
+        '      + name = "BR-DISK"\n'
+        "      + include_when_renaming = false\n"
+        "      + specifications = [\n"
+        '          + {"fields": {"value": "x"}, "implementation": "ReleaseTitleSpecification", '
+        '"name": "title", "negate": false, "required": false},\n'
+        "        ]\n"
+        "    }\n"
+        "\n"
+        '  # sonarr.main.custom_format["Renamed"] will be updated in-place (test)\n'
+        '  ~ custom_format "Renamed" {\n'
+        '      ~ name = "Before" -> "Renamed"\n'
+        "        # (2 unchanged attributes hidden)\n"
+        "    }\n"
+        "\n"
+        '  # sonarr.main.custom_format["Gone"] will be destroyed (owned by syncd and no longer in the config '
+        "(delete.custom_formats))\n"
+        '  - custom_format "Gone" {\n'
+        '      - name = "Gone"\n'
+        "      - include_when_renaming = false\n"
+        "      - specifications = [\n"
+        '          - {"fields": {"value": "x"}, "implementation": "ReleaseTitleSpecification", '
+        '"name": "title", "negate": false, "required": false},\n'
+        "        ]\n"
+        "    }\n"
+        "\n"
+        "Plan: 1 to add, 1 to change, 1 to destroy.\n"
+    )
+
+
+def test_converged_plan_says_no_changes() -> None:
+    desired = b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK"))))
+    live = b.live(custom_formats=(b.live_cf(1, b.cf("BR-DISK")),))
+    plan = Plan(instances=(build.build_instance_plan(desired, live, Ownership()),))
+    assert human.render(plan) == "No changes. The servers match the configuration.\n"
+
+
+def test_diagnostics_come_first() -> None:
+    plan = Plan(diagnostics=(Diagnostic(location="syncd.yml:4", message="unknown trash_id 'x'"),))
+    assert human.render(plan).splitlines()[0] == "Error: syncd.yml:4: unknown trash_id 'x'"
+
+
+def test_json_plan_has_versioned_terraform_shape() -> None:
+    document = json.loads(json_render.render(sample_plan()))
+    assert document["format_version"] == "1.0"
+    assert document["summary"] == {"add": 1, "change": 1, "destroy": 1}
+    assert document["applyable"] is True
+    by_address = {rc["address"]: rc for rc in document["resource_changes"]}
+    created = by_address['sonarr.main.custom_format["BR-DISK"]']
+    assert created["type"] == "custom_format"
+    assert created["change"]["actions"] == ["create"]
+    assert created["change"]["before"] is None
+    assert created["change"]["after"]["name"] == "BR-DISK"
+    assert by_address['sonarr.main.custom_format["Gone"]']["change"]["actions"] == ["delete"]
+
+
+def test_sensitive_values_are_masked_in_both_renderings() -> None:
+    change = Change(
+        instance="sonarr.main",
+        type=ResourceType.MEDIA_MANAGEMENT,
+        name="media_management",
+        action=Action.UPDATE,
+        before={"apiKey": "s3cr3t-old"},
+        after={"apiKey": "s3cr3t-new"},
+        diff=build.diffing.diff({"apiKey": "s3cr3t-old"}, {"apiKey": "s3cr3t-new"}),
+    )
+    plan = Plan(instances=(InstancePlan(instance="sonarr.main", service="sonarr", changes=(change,)),))
+    for text in (human.render(plan), json_render.render(plan)):
+        assert "s3cr3t" not in text
+        assert "(sensitive value)" in text
