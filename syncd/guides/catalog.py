@@ -1,0 +1,186 @@
+"""Reads a TRaSH Guides checkout into typed catalogs (file reads only, no git, no network).
+
+Where the JSON lives is not hard-coded: `<root>/metadata.json` lists, per service, the paths of
+each kind of resource (`json_paths.<service>.<kind>`), as Recyclarr reads it. A listed path may be
+a folder (every `*.json` below it, recursively, in sorted order) or a single file. A listed path
+that does not exist is skipped with a warning. Within one kind a later file with the same
+trash_id replaces an earlier one (also warned). Every error names the file it comes from.
+
+Local custom formats (user-written TRaSH-shaped CF JSON) are read by
+`load_local_custom_formats`; see its docstring for the folder layout rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import structlog
+from pydantic import BaseModel, ValidationError
+
+from syncd.errors import GuideError
+from syncd.guides.model import (
+    GuideCatalog,
+    GuideCfGroup,
+    GuideCustomFormat,
+    GuideNaming,
+    GuideQualityDefinition,
+    GuideQualityProfile,
+    GuideSet,
+)
+
+_log = structlog.get_logger()
+
+SERVICES = ("sonarr", "radarr")
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def load_catalogs(root: Path, *, revision: str = "") -> GuideSet:
+    """Parse the checkout at `root` into one catalog per service."""
+    metadata_file = root / "metadata.json"
+    if not metadata_file.is_file():
+        raise GuideError(f"{metadata_file}: not found; is {root} a TRaSH Guides checkout?")
+    json_paths = _read_object(metadata_file).get("json_paths")
+    if not isinstance(json_paths, dict):
+        raise GuideError(f"{metadata_file}: no `json_paths` object")
+    sonarr, radarr = (
+        _load_service(root, service, _paths_of(json_paths, service, metadata_file)) for service in SERVICES
+    )
+    return GuideSet(revision=revision, sonarr=sonarr, radarr=radarr)
+
+
+def load_local_custom_formats(folders: Sequence[Path], service: str) -> dict[str, GuideCustomFormat]:
+    """Read user-provided custom formats for `service` from `folders`, keyed by trash_id.
+
+    Layout rule, per folder: if it has a `sonarr/` or `radarr/` subfolder it is split by service
+    and only `<folder>/<service>/**/*.json` is read; otherwise it is flat and every
+    `<folder>/**/*.json` is taken to be for `service`. Later folders win on the same trash_id.
+    `source` is the file's path as found under the given folder.
+    """
+    result: dict[str, GuideCustomFormat] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise GuideError(f"{folder}: local custom format folder not found")
+        split = any((folder / name).is_dir() for name in SERVICES)
+        base = folder / service if split else folder
+        files = sorted(base.rglob("*.json")) if base.is_dir() else []
+        for path in files:
+            custom_format = _parse(path, str(path), GuideCustomFormat)
+            result[custom_format.trash_id] = custom_format
+    return result
+
+
+def _paths_of(json_paths: Mapping[str, Any], service: str, metadata_file: Path) -> Mapping[str, list[str]]:
+    kinds = json_paths.get(service, {})
+    valid = isinstance(kinds, dict) and all(
+        isinstance(paths, list) and all(isinstance(p, str) for p in paths) for paths in kinds.values()
+    )
+    if not valid:
+        raise GuideError(f"{metadata_file}: json_paths.{service} must map each kind to a list of paths")
+    checked: Mapping[str, list[str]] = kinds
+    return checked
+
+
+def _load_service(root: Path, service: str, paths: Mapping[str, list[str]]) -> GuideCatalog:
+    def files(kind: str) -> list[tuple[Path, str]]:
+        return list(_json_files(root, paths.get(kind, []), f"{service}.{kind}"))
+
+    sizes: dict[str, GuideQualityDefinition] = {}
+    for path, rel in files("qualities"):
+        definition = _parse(path, rel, GuideQualityDefinition)
+        sizes[definition.type] = definition
+    sections: dict[str, Any] = {}
+    for path, _rel in files("naming"):
+        sections.update(_read_object(path))
+    return GuideCatalog(
+        service=service,
+        custom_formats=_index(files("custom_formats"), GuideCustomFormat, service),
+        cf_groups=_index(files("custom_format_groups"), GuideCfGroup, service, _flatten_group),
+        quality_profiles=_index(files("quality_profiles"), GuideQualityProfile, service),
+        quality_definitions=sizes,
+        naming=GuideNaming(sections=sections),
+        conflicts=tuple(conflict for path, _rel in files("conflicts") for conflict in _conflicts(path)),
+    )
+
+
+_Indexed = TypeVar("_Indexed", GuideCustomFormat, GuideCfGroup, GuideQualityProfile)
+_Reshape = Callable[[dict[str, Any], Path], dict[str, Any]]
+
+
+def _index(
+    files: list[tuple[Path, str]], model: type[_Indexed], service: str, reshape: _Reshape | None = None
+) -> dict[str, _Indexed]:
+    result: dict[str, _Indexed] = {}
+    for path, rel in files:
+        item = _parse(path, rel, model, reshape)
+        if item.trash_id in result:
+            _log.warning(
+                "guides.duplicate_trash_id",
+                service=service,
+                trash_id=item.trash_id,
+                kept=rel,
+                dropped=result[item.trash_id].source,
+            )
+        result[item.trash_id] = item
+    return result
+
+
+def _flatten_group(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """CF groups nest their profile lists: `quality_profiles: {include: {...}, exclude: {...}}`."""
+    profiles = data.pop("quality_profiles", None) or {}
+    if not isinstance(profiles, dict):
+        raise GuideError(f"{path}: `quality_profiles` must be an object")
+    data["include_profiles"] = profiles.get("include") or {}
+    data["exclude_profiles"] = profiles.get("exclude") or {}
+    return data
+
+
+def _conflicts(path: Path) -> Iterator[tuple[str, ...]]:
+    sets = _read_object(path).get("custom_formats", [])
+    if not isinstance(sets, list) or not all(isinstance(s, dict) for s in sets):
+        raise GuideError(f"{path}: `custom_formats` must be a list of objects keyed by trash_id")
+    for conflict in sets:
+        yield tuple(conflict)
+
+
+def _parse(path: Path, source: str, model: type[_M], reshape: _Reshape | None = None) -> _M:
+    """Read `path` into `model`, recording `source`; errors name the file."""
+    data = _read_object(path)
+    if reshape is not None:
+        data = reshape(data, path)
+    data["source"] = source
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
+            for error in exc.errors()[:3]
+        )
+        raise GuideError(f"{path}: not a valid {model.__name__}: {problems}") from exc
+
+
+def _read_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise GuideError(f"{path}: cannot read: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise GuideError(f"{path}: malformed JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise GuideError(f"{path}: expected a JSON object")
+    return data
+
+
+def _json_files(root: Path, listed: list[str], what: str) -> Iterator[tuple[Path, str]]:
+    """(path, path relative to root) of each JSON file a metadata entry points at."""
+    for entry in listed:
+        base = root / entry
+        if base.is_file():
+            yield base, entry
+        elif base.is_dir():
+            for path in sorted(base.rglob("*.json")):
+                yield path, path.relative_to(root).as_posix()
+        else:
+            _log.warning("guides.path_missing", kind=what, path=entry)
