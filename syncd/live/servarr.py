@@ -1,0 +1,200 @@
+"""The gateway to one Sonarr v4 / Radarr v5 instance: fetch live state, write whole objects.
+
+`ServarrGateway.fetch()` reads everything the planner needs at once and returns a
+`LiveInstance` holding domain values and the raw API objects. The write methods take domain
+values plus the raw object they replace, and always send whole objects (the server resets
+anything a PUT leaves out). JSON shapes live in `syncd.live.mapping`; HTTP and error
+translation live in `syncd.live.http`.
+
+Reads per fetch: `system/status`, `customformat`, `qualityprofile`, `qualitydefinition`,
+`config/naming`, `config/mediamanagement`, and for Radarr `language` (only Radarr profiles
+carry a language). The profile schema is read only when a profile is created, and the size
+limit is a constant per app (Sonarr 1000, Radarr 2000 MB/min) rather than a `limits` request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
+from syncd.domain.state import LiveCustomFormat, LiveInstance, LiveQualityDefinition, Service
+from syncd.errors import ApiError
+from syncd.live import mapping
+from syncd.live.http import ApiClient
+
+APP_NAMES: Mapping[Service, str] = {"sonarr": "Sonarr", "radarr": "Radarr"}
+MIN_MAJOR_VERSION: Mapping[Service, int] = {"sonarr": 4, "radarr": 5}
+SIZE_LIMITS: Mapping[Service, float] = {"sonarr": 1000.0, "radarr": 2000.0}
+
+# system/status fields that identify the server; the rest (startTime, ...) changes on restart.
+_STABLE_STATUS_FIELDS = ("appName", "version")
+
+
+class ServarrGateway:
+    def __init__(self, client: ApiClient, *, service: Service, name: str) -> None:
+        self.client = client
+        self.service = service
+        self.name = name
+        self._language_ids: dict[str, int] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.service}.{self.name}"
+
+    # --- reads ----------------------------------------------------------------------------
+
+    async def fetch(self) -> LiveInstance:
+        """Read the whole live state concurrently. If one read fails the others are
+        cancelled (a TaskGroup rather than a bare `gather`, so nothing keeps running against
+        a client the caller is about to close) and that read's `ApiError` is raised."""
+        paths = [
+            "system/status",
+            "customformat",
+            "qualityprofile",
+            "qualitydefinition",
+            "config/naming",
+            "config/mediamanagement",
+        ]
+        if self.service == "radarr":
+            paths.append("language")
+        raw = dict(zip(paths, await self._get_all(paths), strict=True))
+
+        status = raw["system/status"]
+        self._check_status(status)
+        languages = raw.get("language") or []
+        self._language_ids = {language["name"]: language["id"] for language in languages}
+
+        custom_formats = tuple(mapping.live_custom_format(cf) for cf in raw["customformat"])
+        cf_names_by_id = {cf.id: cf.custom_format.name for cf in custom_formats}
+        definitions = tuple(self._live_definition(d) for d in raw["qualitydefinition"])
+        fingerprinted = {path: body for path, body in raw.items() if path != "system/status"}
+        fingerprinted["system/status"] = {key: status.get(key) for key in _STABLE_STATUS_FIELDS}
+        return LiveInstance(
+            service=self.service,
+            name=self.name,
+            version=str(status.get("version", "")),
+            custom_formats=custom_formats,
+            quality_profiles=tuple(
+                mapping.profile_from_api(p, cf_names_by_id=cf_names_by_id, service=self.service)
+                for p in raw["qualityprofile"]
+            ),
+            quality_definitions=definitions,
+            naming=raw["config/naming"],
+            media_management=raw["config/mediamanagement"],
+            qualities=tuple(d.size.quality for d in definitions),
+            languages=tuple(self._language_ids),
+            size_limit=SIZE_LIMITS[self.service],
+            fingerprint=fingerprint(fingerprinted),
+        )
+
+    async def _get_all(self, paths: Sequence[str]) -> list[Any]:
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self.client.get(path)) for path in paths]
+        except* ApiError as failed:
+            raise failed.exceptions[0] from None
+        return [task.result() for task in tasks]
+
+    def _check_status(self, status: Mapping[str, Any]) -> None:
+        expected = APP_NAMES[self.service]
+        app = status.get("appName")
+        if app != expected:
+            raise ApiError(
+                f"{self.client.base_url} is {app or 'not a Servarr app'}, not {expected}; "
+                f"check base_url of {self.address}",
+                instance=self.address,
+            )
+        version = str(status.get("version", ""))
+        major = version.split(".", 1)[0]
+        if not major.isdigit() or int(major) < MIN_MAJOR_VERSION[self.service]:
+            raise ApiError(
+                f"{expected} {version or '(unknown version)'} is not supported; "
+                f"syncd needs {expected} v{MIN_MAJOR_VERSION[self.service]} or later",
+                instance=self.address,
+            )
+
+    @staticmethod
+    def _live_definition(raw: Mapping[str, Any]) -> LiveQualityDefinition:
+        size, title = mapping.quality_definition_from_api(raw)
+        return LiveQualityDefinition(id=raw["id"], raw=raw, size=size, title=title)
+
+    async def _language_map(self) -> dict[str, int] | None:
+        if self.service != "radarr":
+            return None
+        if self._language_ids is None:
+            languages = await self.client.get("language")
+            self._language_ids = {language["name"]: language["id"] for language in languages}
+        return self._language_ids
+
+    # --- custom formats -------------------------------------------------------------------
+
+    async def create_custom_format(self, cf: CustomFormat) -> LiveCustomFormat:
+        raw = await self.client.post("customformat", mapping.custom_format_to_api(cf))
+        return mapping.live_custom_format(raw)
+
+    async def update_custom_format(self, live: LiveCustomFormat, cf: CustomFormat) -> LiveCustomFormat:
+        body = mapping.custom_format_to_api(cf, base=live.raw)
+        raw = await self.client.put(f"customformat/{live.id}", body)
+        return mapping.live_custom_format(raw)
+
+    async def delete_custom_format(self, cf_id: int) -> None:
+        await self.client.delete(f"customformat/{cf_id}")
+
+    # --- quality profiles -----------------------------------------------------------------
+
+    async def create_profile(self, profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]) -> Any:
+        """Create from the server's template (all qualities, all CFs); returns the raw profile."""
+        template = await self.client.get("qualityprofile/schema")
+        base = {key: value for key, value in template.items() if key != "id"}
+        body = await self._profile_body(profile, base=base, cf_ids_by_name=cf_ids_by_name)
+        return await self.client.post("qualityprofile", body)
+
+    async def update_profile(
+        self, live_raw: Mapping[str, Any], profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]
+    ) -> Any:
+        body = await self._profile_body(profile, base=live_raw, cf_ids_by_name=cf_ids_by_name)
+        return await self.client.put(f"qualityprofile/{live_raw['id']}", body)
+
+    async def delete_profile(self, profile_id: int) -> None:
+        await self.client.delete(f"qualityprofile/{profile_id}")
+
+    async def _profile_body(
+        self, profile: QualityProfile, *, base: Mapping[str, Any], cf_ids_by_name: Mapping[str, int]
+    ) -> dict[str, Any]:
+        language_ids = await self._language_map() if profile.language is not None else None
+        return mapping.profile_to_api(
+            profile,
+            base=base,
+            quality_ids=mapping.quality_objects(base),
+            cf_ids_by_name=cf_ids_by_name,
+            language_ids=language_ids,
+        )
+
+    # --- quality definitions and singletons -----------------------------------------------
+
+    async def update_quality_definitions(
+        self, items: Sequence[tuple[Mapping[str, Any], QualitySize, str]]
+    ) -> list[Any]:
+        """One bulk PUT of the changed definitions only; returns what the server sends back."""
+        body = mapping.quality_definitions_to_api(items, size_limit=SIZE_LIMITS[self.service])
+        result = await self.client.put("qualitydefinition/update", body)
+        return list(result or [])
+
+    async def update_naming(self, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
+        return await self._put_singleton("config/naming", base_raw, fields)
+
+    async def update_media_management(self, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
+        return await self._put_singleton("config/mediamanagement", base_raw, fields)
+
+    async def _put_singleton(self, path: str, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
+        return await self.client.put(f"{path}/{base_raw['id']}", mapping.merge_singleton(base_raw, fields))
+
+
+def fingerprint(raw: Mapping[str, Any]) -> str:
+    """sha256 of the canonical JSON of fetched data: equal iff the server state is equal."""
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
