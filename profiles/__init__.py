@@ -1,0 +1,1 @@
+"""syncd's built-in presets (YAML fragments), importable as `syncd_profiles`."""

@@ -1,0 +1,114 @@
+"""Deciding which tool's dialect a parsed config document is written in. Pure: no I/O.
+
+The same key means different things in Recyclarr and Configarr (`custom_format_groups`,
+`preferred_ratio`, the delete switches), so the dialect is decided once per file, never per key:
+
+- syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`;
+- Configarr: any Configarr-only top-level key, or a Configarr-only key or shape in an instance;
+- Recyclarr otherwise.
+
+An explicit override (the CLI's `--format`) always wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from syncd.config.model import Dialect
+
+SYNCD_TOP_LEVEL_KEYS = frozenset({"syncd", "guides", "state_dir", "schedule"})
+
+CONFIGARR_TOP_LEVEL_KEYS = frozenset(
+    {
+        "trashGuideUrl",
+        "trashRevision",
+        "recyclarrConfigUrl",
+        "recyclarrRevision",
+        "localCustomFormatsPath",
+        "localConfigTemplatesPath",
+        "enableFullGitClone",
+        "telemetry",
+        "customFormatDefinitions",
+        "compatibilityTrashGuide20260219Enabled",
+        "silenceTrashConflictWarnings",
+        "silenceRequiredCfGroupExclusionWarnings",
+        "sonarrEnabled",
+        "radarrEnabled",
+        "whisparrEnabled",
+        "readarrEnabled",
+        "lidarrEnabled",
+    }
+)
+
+CONFIGARR_INSTANCE_KEYS = frozenset(
+    {
+        "enabled",
+        "delete_unmanaged_custom_formats",
+        "delete_unmanaged_quality_profiles",
+        "media_naming_api",
+        "renameQualityProfiles",
+        "cloneQualityProfiles",
+        "root_folders",
+        "delay_profiles",
+        "download_clients",
+        "ui_config",
+        "metadata_profiles",
+        "delete_unmanaged_metadata_profiles",
+        "trash_cfgroup_config",
+        "customFormatDefinitions",
+    }
+)
+
+SERVICE_KEYS = ("sonarr", "radarr", "whisparr", "readarr", "lidarr")
+
+
+def detect_dialect(document: Mapping[str, Any], *, override: Dialect | None = None) -> Dialect:
+    """The dialect `document` (the parsed top-level mapping) is written in."""
+    if override is not None:
+        return override
+    keys = set(document)
+    if keys & SYNCD_TOP_LEVEL_KEYS:
+        return Dialect.SYNCD
+    if keys & CONFIGARR_TOP_LEVEL_KEYS:
+        return Dialect.CONFIGARR
+    for service in SERVICE_KEYS:
+        instances = document.get(service)
+        if isinstance(instances, Mapping) and any(
+            isinstance(inst, Mapping) and _is_configarr_instance(inst) for inst in instances.values()
+        ):
+            return Dialect.CONFIGARR
+    return Dialect.RECYCLARR
+
+
+def _is_configarr_instance(instance: Mapping[str, Any]) -> bool:
+    if set(instance) & CONFIGARR_INSTANCE_KEYS:
+        return True
+    if isinstance(instance.get("custom_format_groups"), list):
+        return True
+    includes = instance.get("include")
+    if isinstance(includes, list) and any(isinstance(i, Mapping) and "source" in i for i in includes):
+        return True
+    custom_formats = instance.get("custom_formats")
+    if isinstance(custom_formats, list) and any(_is_configarr_cf_entry(e) for e in custom_formats):
+        return True
+    profiles = instance.get("quality_profiles")
+    return isinstance(profiles, list) and any(_is_configarr_profile(p) for p in profiles)
+
+
+def _is_configarr_cf_entry(entry: object) -> bool:
+    if not isinstance(entry, Mapping):
+        return False
+    if "quality_profiles" in entry:  # deprecated Configarr alias of assign_scores_to
+        return True
+    targets = entry.get("assign_scores_to")
+    return isinstance(targets, list) and any(
+        isinstance(t, Mapping) and "use_default_score" in t for t in targets
+    )
+
+
+def _is_configarr_profile(profile: object) -> bool:
+    if not isinstance(profile, Mapping):
+        return False
+    upgrade = profile.get("upgrade")
+    return "language" in profile or (isinstance(upgrade, Mapping) and "min_format_score" in upgrade)

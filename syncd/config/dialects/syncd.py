@@ -1,0 +1,196 @@
+"""syncd's own dialect: Recyclarr v8 shapes plus syncd's top level and extras. Pure: no I/O.
+
+Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `sonarr`, `radarr`. Instances take
+Recyclarr's keys except `delete_old_custom_formats`, which is replaced by the `delete:` map, and
+add profile `language`, `quality_definition.ratio_mode`, and raw `api` maps in `media_naming`
+and `media_management`. Every unknown key is an error naming file:line (see docs/configuration.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from syncd.config.dialects import (
+    SERVICES,
+    Document,
+    InstanceNode,
+    check_keys,
+    fail,
+    get_bool,
+    get_list,
+    get_map,
+    get_str,
+    get_str_list,
+    instance_nodes,
+    list_maps,
+    to_plain,
+    type_name,
+)
+from syncd.config.dialects import recyclarr as rec
+from syncd.config.model import (
+    DEFAULT_REF,
+    DEFAULT_TEMPLATES_URL,
+    DEFAULT_TRASH_GUIDES_URL,
+    DeletePolicy,
+    GuidesConfig,
+    GuideSource,
+    InstanceConfig,
+    ScheduleConfig,
+)
+from syncd.config.yamlfile import YamlMap
+
+FORMAT_VERSION = 1
+TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", *SERVICES)
+INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete"}
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def read_document(document: YamlMap, *, config_dir: Path) -> Document:
+    """Top-level settings and instances; relative paths are relative to `config_dir`."""
+    check_keys(document, TOP_LEVEL_KEYS, strict=True, where="the top level")
+    version = document.get("syncd", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        fail(
+            document.origin_of("syncd"),
+            f"unsupported config version {type_name(version)}; this syncd reads 1",
+        )
+    state_dir = get_str(document, "state_dir")
+    return Document(
+        instances=tuple(
+            InstanceNode(service, name, node)
+            for service in SERVICES
+            for name, node in instance_nodes(document, service)
+        ),
+        guides=_guides(document, config_dir),
+        state_dir=config_dir / Path(state_dir).expanduser() if state_dir else None,
+        schedule=_schedule(document),
+    )
+
+
+def _guides(document: YamlMap, config_dir: Path) -> GuidesConfig:
+    guides = get_map(document, "guides")
+    if guides is None:
+        return GuidesConfig()
+    check_keys(guides, ("trash", "templates", "local_custom_formats"), strict=True, where="guides")
+    return GuidesConfig(
+        trash=_source(guides, "trash", DEFAULT_TRASH_GUIDES_URL),
+        templates=_source(guides, "templates", DEFAULT_TEMPLATES_URL),
+        local_custom_formats=tuple(
+            config_dir / Path(p).expanduser() for p in get_str_list(guides, "local_custom_formats")
+        ),
+    )
+
+
+def _source(guides: YamlMap, key: str, default_url: str) -> GuideSource:
+    source = get_map(guides, key) or YamlMap(guides.origin)
+    check_keys(source, ("url", "ref"), strict=True, where=f"guides.{key}")
+    return GuideSource(url=get_str(source, "url") or default_url, ref=get_str(source, "ref") or DEFAULT_REF)
+
+
+def _schedule(document: YamlMap) -> ScheduleConfig:
+    schedule = get_map(document, "schedule")
+    if schedule is None:
+        return ScheduleConfig()
+    check_keys(schedule, ("cron", "interval", "jitter"), strict=True, where="schedule")
+    cron = get_str(schedule, "cron")
+    interval = _duration(schedule, "interval")
+    if cron and interval is not None:
+        fail(schedule.origin, "schedule takes either 'cron' or 'interval', not both")
+    jitter = _duration(schedule, "jitter")
+    return ScheduleConfig(
+        cron=cron,
+        interval_seconds=interval,
+        jitter_seconds=ScheduleConfig().jitter_seconds if jitter is None else jitter,
+    )
+
+
+def _duration(node: YamlMap, key: str) -> int | None:
+    """`3600`, `"3600s"`, `"30m"`, `"1h"`, `"1d"` as seconds."""
+    value = node.get(key)
+    if value is None:
+        return None
+    match = None if isinstance(value, bool) else _DURATION.match(str(value))
+    if match is None:
+        fail(
+            node.origin_of(key), f"{key} must be a duration like 3600, '30m' or '1h', got {type_name(value)}"
+        )
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceConfig:
+    """One merged syncd instance (includes and presets already applied)."""
+    node = inst.node
+    check_keys(node, INSTANCE_KEYS, strict=True, where=f"{inst.service} instance {inst.name!r}")
+    base_url, api_key = rec.connection(inst, secret=secret)
+    language_key = ("language",) if inst.service == "radarr" else ()
+    profiles = []
+    for profile in list_maps(get_list(node, "quality_profiles"), "quality_profiles"):
+        parsed = rec.quality_profile(profile, extra_keys=language_key)
+        profiles.append(parsed.model_copy(update={"language": get_str(profile, "language")}))
+    definition = rec.quality_definition(node, allowed_extra=("ratio_mode",))
+    if definition is not None:
+        ratio_mode = _ratio_mode(get_map(node, "quality_definition") or YamlMap(node.origin))
+        definition = definition.model_copy(update={"ratio_mode": ratio_mode})
+    naming = rec.media_naming(node, inst.service, allowed_extra=("api",))
+    management = rec.media_management(node, allowed_extra=("api",))
+    return InstanceConfig(
+        service=inst.service,
+        name=inst.name,
+        base_url=base_url,
+        api_key=api_key,
+        custom_formats=rec.custom_formats(node),
+        custom_format_groups=rec.custom_format_groups(node),
+        quality_profiles=tuple(profiles),
+        quality_definition=definition,
+        media_naming=naming and naming.model_copy(update={"api": _with_api(get_map(node, "media_naming"))}),
+        media_management=management
+        and management.model_copy(update={"api": _with_api(get_map(node, "media_management"))}),
+        delete=_delete(node),
+        origin=node.origin,
+    )
+
+
+def _ratio_mode(definition: YamlMap) -> Literal["linear", "piecewise"]:
+    mode = get_str(definition, "ratio_mode") or "linear"
+    if mode not in ("linear", "piecewise"):
+        fail(definition.origin_of("ratio_mode"), "ratio_mode must be 'linear' or 'piecewise'")
+    return cast(Literal["linear", "piecewise"], mode)
+
+
+def _with_api(section: YamlMap | None) -> dict[str, Any]:
+    """The raw API fields under `api:`, passed to the server as written."""
+    api = get_map(section, "api") if section is not None else None
+    return to_plain(api) if api is not None else {}
+
+
+def _delete(node: YamlMap) -> DeletePolicy:
+    delete = get_map(node, "delete")
+    if delete is None:
+        return DeletePolicy()
+    check_keys(
+        delete,
+        ("custom_formats", "unmanaged_custom_formats", "quality_profiles", "unmanaged_quality_profiles"),
+        strict=True,
+        where="delete",
+    )
+    cf_enabled, cf_ignore = _unmanaged(delete, "unmanaged_custom_formats")
+    qp_enabled, qp_ignore = _unmanaged(delete, "unmanaged_quality_profiles")
+    return DeletePolicy(
+        custom_formats=bool(get_bool(delete, "custom_formats")),
+        unmanaged_custom_formats=cf_enabled,
+        unmanaged_custom_formats_ignore=cf_ignore,
+        quality_profiles=bool(get_bool(delete, "quality_profiles")),
+        unmanaged_quality_profiles=qp_enabled,
+        unmanaged_quality_profiles_ignore=qp_ignore,
+    )
+
+
+def _unmanaged(delete: YamlMap, key: str) -> tuple[bool, tuple[str, ...]]:
+    section = get_map(delete, key)
+    if section is None:
+        return False, ()
+    check_keys(section, ("enabled", "ignore"), strict=True, where=f"delete.{key}")
+    return bool(get_bool(section, "enabled")), get_str_list(section, "ignore")

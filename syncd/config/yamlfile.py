@@ -1,0 +1,231 @@
+"""Reading YAML config files: positions, tags, secrets. This module owns the file I/O of config loading.
+
+`read_yaml` returns plain Python data in which every mapping is a `YamlMap` and every sequence a
+`YamlList`; both remember the `Origin` (file:line) of themselves and of each key or item, so
+later errors can name where a value was written. Tags resolved here:
+
+- `!secret NAME`: from `secrets.yml`/`secrets.yaml` beside the config file, then every file named
+  by env `SECRETS_LOCATION` (comma list, globs; later files win). Loaded on first use.
+- `!env NAME` (Configarr): the variable must be set and non-empty.
+- `!env_var NAME [default]` (Recyclarr): the default after a space is used when unset or empty.
+- `!file PATH`: the file's contents, trimmed; relative paths start at the YAML file's folder.
+
+Tag values are returned as `Sensitive` strings so error messages never print them. Duplicate keys
+and invalid YAML are `ConfigError`s naming file:line(:column).
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from syncd.config.model import Origin
+from syncd.errors import ConfigError
+
+SECRETS_FILE_NAMES = ("secrets.yml", "secrets.yaml")
+
+
+class YamlMap(dict[str, Any]):
+    """A YAML mapping that knows where it and each of its keys were written."""
+
+    def __init__(self, origin: Origin, items: Mapping[str, Any] | None = None) -> None:
+        super().__init__(items or {})
+        self.origin = origin
+        self.key_origins: dict[str, Origin] = {}
+
+    def origin_of(self, key: str) -> Origin:
+        return self.key_origins.get(key, self.origin)
+
+
+class YamlList(list[Any]):
+    """A YAML sequence that knows where it and each of its items were written."""
+
+    def __init__(self, origin: Origin) -> None:
+        super().__init__()
+        self.origin = origin
+        self.item_origins: list[Origin] = []
+
+    def add(self, item: Any, origin: Origin) -> None:
+        self.append(item)
+        self.item_origins.append(origin)
+
+    def origin_of(self, index: int) -> Origin:
+        return self.item_origins[index] if index < len(self.item_origins) else self.origin
+
+
+class Sensitive(str):
+    """A string that came from a tag (secret, env, file): never shown in messages."""
+
+    __slots__ = ()
+
+
+def show(value: object) -> str:
+    """Render a value for an error message, hiding anything that came from a tag."""
+    return "(sensitive value)" if isinstance(value, Sensitive) else repr(value)
+
+
+class Secrets:
+    """The `!secret` values: files are read the first time a secret is asked for."""
+
+    def __init__(self, files: tuple[Path, ...]) -> None:
+        self._files = files
+        self._values: dict[str, str] | None = None
+
+    @classmethod
+    def for_config(cls, config_path: Path, env: Mapping[str, str]) -> Secrets:
+        """Secrets beside `config_path`, then those named by env `SECRETS_LOCATION` (Configarr)."""
+        files = [config_path.parent / n for n in SECRETS_FILE_NAMES if (config_path.parent / n).is_file()]
+        for entry in (e.strip() for e in env.get("SECRETS_LOCATION", "").split(",")):
+            if not entry:
+                continue
+            if glob.has_magic(entry):
+                # Path.glob cannot take an absolute pattern, which SECRETS_LOCATION usually is.
+                files.extend(Path(p) for p in sorted(glob.glob(entry)))  # noqa: PTH207
+            else:
+                files.append(Path(entry))
+        return cls(tuple(files))
+
+    def get(self, name: str) -> str | None:
+        if self._values is None:
+            self._values = {}
+            for file in self._files:
+                self._values.update(_read_secrets_file(file))
+        return self._values.get(name)
+
+
+def _read_secrets_file(path: Path) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read secrets file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: secrets file is not valid YAML") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: secrets file must be a mapping of names to values")
+    return {str(k): Sensitive("" if v is None else str(v)) for k, v in data.items()}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader building YamlMap/YamlList with origins, rejecting duplicate keys, resolving tags."""
+
+    def __init__(self, text: str, *, path: Path, env: Mapping[str, str], secrets: Secrets) -> None:
+        super().__init__(text)
+        self.path = path
+        self.env = env
+        self.secrets = secrets
+
+    def origin(self, node: yaml.Node) -> Origin:
+        return Origin(file=str(self.path), line=node.start_mark.line + 1)
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
+    seen: dict[object, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (dict, list)):
+            raise ConfigError(f"{loader.origin(key_node)}: mapping keys must be plain values")
+        if key in seen:
+            raise ConfigError(
+                f"{loader.origin(key_node)}: duplicate key {key!r} (first written at line {seen[key]})"
+            )
+        seen[key] = key_node.start_mark.line + 1
+    loader.flatten_mapping(node)
+    result = YamlMap(loader.origin(node))
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_origins[key] = loader.origin(key_node)
+    return result
+
+
+def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+    result = YamlList(loader.origin(node))
+    for item in node.value:
+        result.add(loader.construct_object(item, deep=True), loader.origin(item))
+    return result
+
+
+def _tag_argument(loader: _Loader, node: yaml.Node, tag: str) -> str:
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        raise ConfigError(f"{loader.origin(node)}: {tag} needs a name after it")
+    return str(node.value).strip()
+
+
+def _construct_secret(loader: _Loader, node: yaml.Node) -> Sensitive:
+    name = _tag_argument(loader, node, "!secret")
+    value = loader.secrets.get(name)
+    if value is None:
+        raise ConfigError(f"{loader.origin(node)}: secret {name!r} is not defined in any secrets file")
+    return Sensitive(value)
+
+
+def _construct_env(loader: _Loader, node: yaml.Node) -> Sensitive:
+    name = _tag_argument(loader, node, "!env")
+    value = loader.env.get(name, "")
+    if not value:
+        raise ConfigError(f"{loader.origin(node)}: environment variable {name!r} is not set or empty")
+    return Sensitive(value)
+
+
+def _construct_env_var(loader: _Loader, node: yaml.Node) -> Sensitive:
+    name, _, default = _tag_argument(loader, node, "!env_var").partition(" ")
+    value = loader.env.get(name, "") or default.strip()
+    if not value:
+        raise ConfigError(
+            f"{loader.origin(node)}: environment variable {name!r} is not set and has no default"
+        )
+    return Sensitive(value)
+
+
+def _construct_file(loader: _Loader, node: yaml.Node) -> Sensitive:
+    target = Path(_tag_argument(loader, node, "!file")).expanduser()
+    if not target.is_absolute():
+        target = loader.path.parent / target
+    try:
+        return Sensitive(target.read_text(encoding="utf-8").strip())
+    except OSError as exc:
+        raise ConfigError(f"{loader.origin(node)}: !file {target}: {exc.strerror}") from exc
+
+
+# YAML 1.2 booleans, as Recyclarr and Configarr read them: only true/false, so an instance
+# named `on` or a value `no` stays text instead of turning into a bool (YAML 1.1).
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+_Loader.add_constructor("!secret", _construct_secret)
+_Loader.add_constructor("!env", _construct_env)
+_Loader.add_constructor("!env_var", _construct_env_var)
+_Loader.add_constructor("!file", _construct_file)
+
+
+def read_yaml(path: Path, *, env: Mapping[str, str], secrets: Secrets) -> Any:
+    """Parse one YAML file into YamlMap/YamlList/scalars with every tag resolved."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    loader = _Loader(text, path=path, env=env, secrets=secrets)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    finally:
+        loader.dispose()

@@ -1,0 +1,1 @@
+"""Tests of syncd.config: reading, detecting and normalizing config files."""

@@ -1,0 +1,155 @@
+"""Reading YAML: positions, duplicate keys, invalid YAML, and the !secret/!env/!env_var/!file tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from syncd.config.yamlfile import Secrets, Sensitive, YamlList, YamlMap, read_yaml, show
+from syncd.errors import ConfigError
+
+from .helpers import Write
+
+
+def read(path: Path, env: dict[str, str] | None = None) -> YamlMap:
+    env = env or {}
+    data = read_yaml(path, env=env, secrets=Secrets.for_config(path, env))
+    assert isinstance(data, YamlMap)
+    return data
+
+
+def test_mappings_and_lists_remember_file_and_line_of_each_key_and_item(write: Write) -> None:
+    path = write("c.yml", "a: 1\nb:\n  - x\n  - y: 2\n")
+    data = read(path)
+    assert str(data.origin_of("b")) == f"{path}:2"
+    items = data["b"]
+    assert isinstance(items, YamlList)
+    assert [o.line for o in items.item_origins] == [3, 4]
+    assert items[1].origin.line == 4
+    assert items[1].origin.file == str(path)
+
+
+def test_duplicate_key_is_an_error_naming_file_and_line(write: Write) -> None:
+    path = write("c.yml", "sonarr:\n  main: {}\n  main: {}\n")
+    with pytest.raises(ConfigError, match=rf"{path}:3: duplicate key 'main' \(first written at line 2\)"):
+        read(path)
+
+
+def test_invalid_yaml_names_file_line_and_column(write: Write) -> None:
+    path = write("c.yml", "a: 1\nb: [1, 2\nc: 3\n")
+    with pytest.raises(ConfigError, match=rf"{path}:3:\d+: invalid YAML"):
+        read(path)
+
+
+def test_unknown_tag_is_invalid_yaml_with_position(write: Write) -> None:
+    path = write("c.yml", "a: !nope x\n")
+    with pytest.raises(ConfigError, match=rf"{path}:1:\d+: invalid YAML"):
+        read(path)
+
+
+def test_secret_comes_from_secrets_file_beside_config(write: Write) -> None:
+    write("secrets.yml", "sonarr_key: abc123\n")
+    data = read(write("c.yml", "api_key: !secret sonarr_key\n"))
+    assert data["api_key"] == "abc123"
+    assert isinstance(data["api_key"], Sensitive)
+
+
+def test_secrets_yaml_extension_is_read_too(write: Write) -> None:
+    write("secrets.yaml", "k: v\n")
+    assert read(write("c.yml", "x: !secret k\n"))["x"] == "v"
+
+
+def test_missing_secret_names_file_and_line_but_no_secret_value(write: Write) -> None:
+    write("secrets.yml", "other: topsecretvalue\n")
+    path = write("c.yml", "a: 1\napi_key: !secret missing\n")
+    with pytest.raises(ConfigError, match=rf"{path}:2: secret 'missing' is not defined") as err:
+        read(path)
+    assert "topsecretvalue" not in str(err.value)
+
+
+def test_secrets_location_accepts_comma_list_and_globs_later_wins(write: Write, tmp_path: Path) -> None:
+    write("s/a.yml", "k: from-a\nonly_a: a\n")
+    write("s/b.yml", "k: from-b\n")
+    write("extra.yml", "k: from-extra\n")
+    path = write("conf/c.yml", "k: !secret k\na: !secret only_a\n")
+    data = read(path, {"SECRETS_LOCATION": f"{tmp_path}/s/*.yml"})
+    assert (data["k"], data["a"]) == ("from-b", "a")
+    data = read(path, {"SECRETS_LOCATION": f"{tmp_path}/s/*.yml, {tmp_path}/extra.yml"})
+    assert data["k"] == "from-extra"
+
+
+def test_missing_named_secrets_file_is_an_error(write: Write, tmp_path: Path) -> None:
+    path = write("c.yml", "k: !secret k\n")
+    with pytest.raises(ConfigError, match="cannot read secrets file"):
+        read(path, {"SECRETS_LOCATION": str(tmp_path / "absent.yml")})
+
+
+def test_secrets_are_not_read_unless_a_secret_is_used(write: Write) -> None:
+    write("secrets.yml", "this is: [not valid\n")
+    assert read(write("c.yml", "a: 1\n"))["a"] == 1
+
+
+def test_env_tag_reads_the_variable(write: Write) -> None:
+    assert read(write("c.yml", "k: !env API_KEY\n"), {"API_KEY": "xyz"})["k"] == "xyz"
+
+
+@pytest.mark.parametrize("env", [{}, {"API_KEY": ""}])
+def test_env_tag_fails_when_unset_or_empty(write: Write, env: dict[str, str]) -> None:
+    path = write("c.yml", "a: 1\nk: !env API_KEY\n")
+    with pytest.raises(ConfigError, match=rf"{path}:2: environment variable 'API_KEY' is not set or empty"):
+        read(path, env)
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ("k: !env_var URL http://localhost:8989\n", {}, "http://localhost:8989"),
+        ("k: !env_var URL http://localhost:8989\n", {"URL": "http://sonarr"}, "http://sonarr"),
+        ("k: !env_var URL\n", {"URL": "http://sonarr"}, "http://sonarr"),
+        ("k: !env_var URL\n", {"URL": ""}, None),
+    ],
+)
+def test_env_var_tag_uses_default_after_a_space(
+    write: Write, text: str, env: dict[str, str], expected: str | None
+) -> None:
+    path = write("c.yml", text)
+    if expected is None:
+        with pytest.raises(
+            ConfigError, match=rf"{path}:1: environment variable 'URL' is not set and has no default"
+        ):
+            read(path, env)
+    else:
+        assert read(path, env)["k"] == expected
+
+
+def test_file_tag_reads_trimmed_contents_relative_to_the_yaml_file(write: Write) -> None:
+    write("conf/keys/api.txt", "\n  key-from-file \n\n")
+    assert read(write("conf/c.yml", "k: !file keys/api.txt\n"))["k"] == "key-from-file"
+
+
+def test_file_tag_missing_file_names_file_and_line(write: Write) -> None:
+    path = write("c.yml", "a: 1\n\nk: !file nope.txt\n")
+    with pytest.raises(ConfigError, match=rf"{path}:3: !file .*nope.txt"):
+        read(path)
+
+
+def test_tag_without_a_name_is_an_error(write: Write) -> None:
+    path = write("c.yml", "k: !secret\n")
+    with pytest.raises(ConfigError, match=rf"{path}:1: !secret needs a name"):
+        read(path)
+
+
+def test_show_hides_values_that_came_from_tags() -> None:
+    assert show(Sensitive("hunter2")) == "(sensitive value)"
+    assert show("plain") == "'plain'"
+
+
+def test_unreadable_config_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        read(tmp_path / "absent.yml")
+
+
+def test_only_true_and_false_are_booleans_as_in_yaml_1_2(write: Write) -> None:
+    data = read(write("c.yml", "on: yes\nno: off\nt: true\nf: False\n"))
+    assert data == {"on": "yes", "no": "off", "t": True, "f": False}
