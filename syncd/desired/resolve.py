@@ -1,0 +1,82 @@
+"""Resolve an instance's config against the guide into its `DesiredInstance` (pure).
+
+The entry point of `syncd.desired`: no file, network, clock or environment access. Every
+problem found becomes a `Diagnostic` in `DesiredInstance.diagnostics`; nothing is raised.
+`validate` resolves every instance of a config for `syncd validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from syncd.config.model import Config, InstanceConfig
+from syncd.desired.custom_formats import collect_requests, desired_custom_formats
+from syncd.desired.diagnostics import Diagnostics
+from syncd.desired.naming import resolve_media_management, resolve_naming
+from syncd.desired.profiles import build_profiles
+from syncd.desired.scores import profile_scores
+from syncd.desired.sizes import resolve_sizes
+from syncd.desired.slots import plan_slots
+from syncd.domain.resources import QualitySize
+from syncd.domain.state import DesiredInstance
+from syncd.errors import Diagnostic
+from syncd.guides.model import GuideCatalog, GuideCustomFormat, GuideSet
+
+
+def resolve_instance(
+    instance: InstanceConfig,
+    catalog: GuideCatalog,
+    *,
+    local_custom_formats: Mapping[str, GuideCustomFormat] | None = None,
+) -> DesiredInstance:
+    """What `instance` wants on its server. Local CFs replace guide CFs with the same trash_id."""
+    diags = Diagnostics(instance.address)
+    available = {**catalog.custom_formats, **(local_custom_formats or {})}
+    slots = plan_slots(instance, catalog, diags)
+    requests = collect_requests(instance, catalog, slots, diags)
+    custom_formats = desired_custom_formats(requests, available, diags)
+    score_sets = {slot.name.lower(): slot.score_set for slot in slots}
+    scores = profile_scores(requests, available, score_sets, diags)
+    local_sets = {key for cf in (local_custom_formats or {}).values() for key in cf.trash_scores}
+    profiles = build_profiles(instance.service, slots, scores, catalog, diags, known_score_sets=local_sets)
+    sizes: tuple[QualitySize, ...] | None = None
+    titles: dict[str, str] = {}
+    if instance.quality_definition is not None:
+        sizes, titles = resolve_sizes(instance.service, instance.quality_definition, catalog, diags)
+    naming = (
+        resolve_naming(instance.service, instance.media_naming, catalog.naming, diags)
+        if instance.media_naming is not None
+        else None
+    )
+    management = (
+        resolve_media_management(instance.media_management) if instance.media_management is not None else None
+    )
+    return DesiredInstance(
+        service=instance.service,
+        name=instance.name,
+        custom_formats=custom_formats,
+        quality_profiles=profiles,
+        quality_sizes=sizes,
+        quality_titles=titles,
+        naming=naming,
+        media_management=management,
+        delete=instance.delete,
+        diagnostics=tuple(diags.items),
+    )
+
+
+def validate(
+    config: Config,
+    catalogs: GuideSet,
+    *,
+    local_custom_formats: Mapping[str, Mapping[str, GuideCustomFormat]] | None = None,
+) -> list[Diagnostic]:
+    """Every diagnostic of every instance. `local_custom_formats` is keyed by service."""
+    found: list[Diagnostic] = []
+    for instance in config.instances:
+        local = (local_custom_formats or {}).get(instance.service)
+        desired = resolve_instance(
+            instance, catalogs.for_service(instance.service), local_custom_formats=local
+        )
+        found.extend(desired.diagnostics)
+    return found
