@@ -9,7 +9,8 @@ from syncd.domain.state import Ownership
 from syncd.errors import Diagnostic
 from syncd.plan import build
 from syncd.plan.model import Action, Change, InstancePlan, Plan, ResourceType
-from syncd.render import human, json as json_render
+from syncd.render import human
+from syncd.render import json as json_render
 from tests.plan import builders as b
 
 

@@ -1,0 +1,261 @@
+"""The composition root: the one place that wires config, guides, live servers, ownership,
+planning and apply together. The CLI and the daemon call these use cases; nothing else
+constructs clients or stores.
+
+Use cases: `prepare` (config + guides), `make_plan` (fetch live state concurrently for
+every instance, resolve, plan), `apply_plan` (execute, save ownership), `validate`
+(offline). Transports are injectable so tests and benchmarks can count requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import structlog
+
+from syncd import __version__
+from syncd.apply import execute as executing
+from syncd.config import load as config_load
+from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig
+from syncd.desired import resolve
+from syncd.domain.state import DesiredInstance, LiveInstance, Ownership
+from syncd.errors import ApiError, Diagnostic, PlanError, SyncdError
+from syncd.guides import catalog as guide_catalog
+from syncd.guides import repo as guide_repo
+from syncd.guides import templates as guide_templates
+from syncd.guides.model import GuideCustomFormat, GuideSet
+from syncd.live import http as live_http
+from syncd.live import servarr
+from syncd.plan import build
+from syncd.plan.model import InstancePlan, Plan
+from syncd.state import ownership as ownership_store
+
+log = structlog.get_logger()
+
+TransportFactory = Callable[[InstanceConfig], httpx.AsyncBaseTransport | None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process knobs (not user config): environment, HTTP behaviour, test seams."""
+
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    dialect: Dialect | None = None
+    read_backoffs: Sequence[float] = (0.5, 1.0, 2.0, 4.0)
+    timeout_seconds: float = 30.0
+    transport_factory: TransportFactory = lambda _instance: None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Config and guides, ready for planning."""
+
+    config: Config
+    guides: GuideSet
+    local_custom_formats: Mapping[str, Mapping[str, GuideCustomFormat]]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InstanceState:
+    desired: DesiredInstance
+    live: LiveInstance | None
+    ownership: Ownership
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    plan: Plan
+    prepared: Prepared
+    states: Mapping[str, InstanceState]
+    request_counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApplyOutcome:
+    results: tuple[executing.ApplyResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+class _LazyTemplates:
+    """Fetches the templates repository the first time the config includes a template."""
+
+    def __init__(self, *, state_dir: Callable[[], Path], source: Callable[[], GuideSource]) -> None:
+        self._state_dir = state_dir
+        self._source = source
+        self._index: guide_templates.TemplateIndex | None = None
+
+    def include_path(self, service: str, template_id: str) -> Path | None:
+        if self._index is None:
+            source = self._source()
+            checkout = guide_repo.sync_repo(
+                url=source.url, ref=source.ref, dest=self._state_dir() / "repos" / "config-templates"
+            )
+            if checkout.warning:
+                log.warning("templates.stale", warning=checkout.warning)
+            self._index = guide_templates.TemplateIndex.load(checkout.path)
+        return self._index.include_path(service, template_id)
+
+
+def load_config(config_path: Path, settings: Settings) -> Config:
+    """Load the config; the templates repo is fetched only if the config includes templates."""
+    first = config_load.peek_guides(config_path, env=settings.env)
+    templates = _LazyTemplates(state_dir=lambda: first.state_dir, source=lambda: first.guides.templates)
+    return config_load.load_config(
+        config_path, env=settings.env, templates=templates, dialect=settings.dialect
+    )
+
+
+async def prepare(config_path: Path, settings: Settings) -> Prepared:
+    config = await asyncio.to_thread(load_config, config_path, settings)
+    trash = config.guides.trash
+    checkout = await asyncio.to_thread(
+        guide_repo.sync_repo, url=trash.url, ref=trash.ref, dest=config.state_dir / "repos" / "trash-guides"
+    )
+    warnings = (checkout.warning,) if checkout.warning else ()
+    for warning in warnings:
+        log.warning("guides.stale", warning=warning)
+    guides = await asyncio.to_thread(guide_catalog.load_catalogs, checkout.path, revision=checkout.revision)
+    local = {
+        service: guide_catalog.load_local_custom_formats(config.guides.local_custom_formats, service)
+        for service in ("sonarr", "radarr")
+    }
+    return Prepared(config=config, guides=guides, local_custom_formats=local, warnings=warnings)
+
+
+def resolve_desired(prepared: Prepared, instance: InstanceConfig) -> DesiredInstance:
+    return resolve.resolve_instance(
+        instance,
+        prepared.guides.for_service(instance.service),
+        local_custom_formats=prepared.local_custom_formats.get(instance.service, {}),
+    )
+
+
+def validate(prepared: Prepared) -> list[Diagnostic]:
+    """Offline: every problem of config against guides, no server contacted."""
+    return [d for inst in prepared.config.instances for d in resolve_desired(prepared, inst).diagnostics]
+
+
+def select_instances(config: Config, names: Sequence[str]) -> tuple[InstanceConfig, ...]:
+    if not names:
+        return config.instances
+    chosen = []
+    for name in names:
+        found = config.instance(name)
+        if found is None:
+            known = ", ".join(i.address for i in config.instances) or "none"
+            raise SyncdError(f"no instance named {name!r} in {config.path} (known: {known})")
+        chosen.append(found)
+    return tuple(chosen)
+
+
+def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient:
+    return live_http.ApiClient(
+        base_url=instance.base_url,
+        api_key=instance.api_key.get_secret_value(),
+        instance=instance.address,
+        transport=settings.transport_factory(instance),
+        backoffs=settings.read_backoffs,
+        timeout=settings.timeout_seconds,
+    )
+
+
+async def _plan_instance(
+    prepared: Prepared, instance: InstanceConfig, settings: Settings, counts: dict[str, int]
+) -> tuple[InstancePlan, InstanceState]:
+    desired = resolve_desired(prepared, instance)
+    ownership = ownership_store.load(
+        prepared.config.state_dir,
+        instance.address,
+        recyclarr_dir=prepared.config.path.parent,
+        base_url=instance.base_url,
+    )
+    try:
+        async with _client(instance, settings) as client:
+            live = await servarr.ServarrGateway(client, service=instance.service, name=instance.name).fetch()
+            counts[instance.address] = client.stats.total()
+    except ApiError as exc:
+        failed = InstancePlan(
+            instance=instance.address,
+            service=instance.service,
+            diagnostics=desired.diagnostics,
+            error=str(exc),
+        )
+        return failed, InstanceState(desired=desired, live=None, ownership=ownership)
+    plan = build.build_instance_plan(desired, live, ownership)
+    return plan, InstanceState(desired=desired, live=live, ownership=ownership)
+
+
+async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequence[str] = ()) -> PlanOutcome:
+    """Fetch every selected instance concurrently and plan it."""
+    chosen = select_instances(prepared.config, instances)
+    counts: dict[str, int] = {}
+    results = await asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in chosen))
+    plan = Plan(
+        syncd_version=__version__,
+        guide_revision=prepared.guides.revision,
+        instances=tuple(r[0] for r in results),
+        diagnostics=tuple(
+            Diagnostic(location="guides", message=w, severity="warning") for w in prepared.warnings
+        ),
+    )
+    states = {r[0].instance: r[1] for r in results}
+    return PlanOutcome(plan=plan, prepared=prepared, states=states, request_counts=counts)
+
+
+def check_saved_plan(saved: Plan, fresh: PlanOutcome) -> None:
+    """Refuse a saved plan when any instance's live state changed since it was made."""
+    fresh_prints = {i.instance: i.live_fingerprint for i in fresh.plan.instances}
+    for instance in saved.instances:
+        if fresh_prints.get(instance.instance) != instance.live_fingerprint:
+            raise PlanError(
+                f"the live state of {instance.instance} changed since the plan was made; "
+                "run `syncd plan` again and review the new plan"
+            )
+
+
+async def apply_plan(
+    outcome: PlanOutcome,
+    settings: Settings,
+    *,
+    plan: Plan | None = None,
+    on_event: executing.EventSink | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ApplyOutcome:
+    """Apply `plan` (default: the outcome's own). Refuses an errored plan before any write."""
+    chosen = plan or outcome.plan
+    if chosen.errored:
+        problems = [str(d) for d in chosen.all_diagnostics if d.severity == "error"]
+        problems += [f"{i.instance}: {i.error}" for i in chosen.instances if i.error]
+        raise PlanError("the plan has errors; nothing was written:\n" + "\n".join(problems))
+    sink = on_event or _log_event
+    config = outcome.prepared.config
+    by_address = {i.address: i for i in config.instances}
+
+    async def one(instance_plan: InstancePlan) -> executing.ApplyResult:
+        state = outcome.states[instance_plan.instance]
+        assert state.live is not None
+        inst = by_address[instance_plan.instance]
+        async with _client(inst, settings) as client:
+            writer = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
+            result = await executing.execute(
+                instance_plan, state.live, writer, state.ownership, on_event=sink, should_stop=should_stop
+            )
+        ownership_store.save(config.state_dir, instance_plan.instance, result.ownership)
+        return result
+
+    results = await asyncio.gather(*(one(p) for p in chosen.instances))
+    return ApplyOutcome(results=tuple(results))
+
+
+def _log_event(event: str, fields: Mapping[str, Any]) -> None:
+    log.info(event, **fields)

@@ -1,0 +1,170 @@
+"""Command line: parses arguments, calls the use cases in `syncd.app`, picks a renderer,
+and is the single place that turns `SyncdError`s into messages and exit codes.
+
+Exit codes follow Terraform: 0 success (no changes), 1 error, 2 success with changes
+(`plan --detailed-exitcode` only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from syncd import __version__, app
+from syncd.config.model import Dialect
+from syncd.errors import SyncdError, ValidationFailed
+from syncd.logs import configure_logging
+from syncd.plan.model import Plan
+from syncd.render import human as human_render
+from syncd.render import json as json_render
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="syncd", description="Plan and apply TRaSH Guides settings to Sonarr and Radarr."
+    )
+    parser.add_argument("--version", action="version", version=f"syncd {__version__}")
+    parser.add_argument(
+        "--log-level", default="warning", help="debug, info, warning or error (default warning)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_config(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-c", "--config", type=Path, required=True, help="syncd, Recyclarr or Configarr YAML"
+        )
+        sub.add_argument(
+            "--format",
+            choices=[d.value for d in Dialect],
+            default=None,
+            help="config dialect (default: detected from the file)",
+        )
+
+    plan = commands.add_parser("plan", help="show what apply would change (never writes)")
+    with_config(plan)
+    plan.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
+    plan.add_argument("--json", action="store_true", help="print the versioned JSON plan")
+    plan.add_argument("--out", type=Path, help="save the plan for `syncd apply PLANFILE`")
+    plan.add_argument(
+        "--detailed-exitcode", action="store_true", help="exit 0 when converged, 2 when there are changes"
+    )
+
+    apply = commands.add_parser(
+        "apply", help="apply the changes (a saved plan is refused if live state moved)"
+    )
+    with_config(apply)
+    apply.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
+    apply.add_argument("planfile", nargs="?", type=Path, help="a plan saved with `syncd plan --out`")
+
+    validate = commands.add_parser("validate", help="check config against the guides, offline")
+    with_config(validate)
+
+    demo = commands.add_parser("demo", help="plan and apply against simulated Sonarr and Radarr servers")
+    demo.add_argument(
+        "--guides", help="TRaSH Guides: a git URL or a local folder (default: the public repository)"
+    )
+    demo.add_argument("--workdir", type=Path, help="keep the demo's config and state here")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    configure_logging(level=args.log_level, stream=err)
+    settings = app.Settings(dialect=Dialect(args.format) if getattr(args, "format", None) else None)
+    try:
+        if args.command == "plan":
+            return asyncio.run(_plan(args, settings, out))
+        if args.command == "apply":
+            return asyncio.run(_apply(args, settings, out))
+        if args.command == "validate":
+            return asyncio.run(_validate(args, settings, out))
+        from syncd import demo  # the simulator is only loaded for the demo
+
+        return demo.run(guides=args.guides, workdir=args.workdir, out=out)
+    except ValidationFailed as exc:
+        for diagnostic in exc.diagnostics:
+            print(str(diagnostic), file=err)
+        return EXIT_ERROR
+    except SyncdError as exc:
+        print(f"Error: {exc}", file=err)
+        return EXIT_ERROR
+
+
+async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    prepared = await app.prepare(args.config, settings)
+    outcome = await app.make_plan(prepared, settings, instances=args.instance)
+    plan = outcome.plan
+    out.write(json_render.render(plan) if args.json else human_render.render(plan))
+    if args.out:
+        args.out.write_text(plan.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        if not args.json:
+            out.write(
+                f"\nSaved the plan to {args.out}; apply it with: syncd apply -c {args.config} {args.out}\n"
+            )
+    if plan.errored:
+        return EXIT_ERROR
+    if args.detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    saved: Plan | None = None
+    if args.planfile:
+        try:
+            saved = Plan.model_validate_json(args.planfile.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SyncdError(f"{args.planfile}: not a syncd plan file ({exc})") from exc
+    prepared = await app.prepare(args.config, settings)
+    names = args.instance or ([i.instance for i in saved.instances] if saved else [])
+    outcome = await app.make_plan(prepared, settings, instances=names)
+    if saved is not None:
+        app.check_saved_plan(saved, outcome)
+    plan = saved or outcome.plan
+    out.write(human_render.render(plan))
+    if not plan.has_changes and not plan.errored:
+        return EXIT_OK
+    result = await app.apply_plan(outcome, settings, plan=plan)
+    out.write("\n")
+    for instance in result.results:
+        if instance.ok:
+            out.write(f"{instance.instance}: applied {len(instance.applied)} change(s).\n")
+        else:
+            out.write(
+                f"{instance.instance}: FAILED at {instance.failed}: {instance.error}\n"
+                f"  applied {len(instance.applied)}, not applied {len(instance.not_applied)}: "
+                f"{', '.join(instance.not_applied) or '-'}\n"
+            )
+    if not result.ok:
+        out.write("Apply did not complete; the next run continues from where this one stopped.\n")
+        return EXIT_ERROR
+    out.write("Apply complete.\n")
+    return EXIT_OK
+
+
+async def _validate(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    prepared = await app.prepare(args.config, settings)
+    diagnostics = app.validate(prepared)
+    for diagnostic in diagnostics:
+        if diagnostic.severity != "error":
+            out.write(f"{diagnostic}\n")
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        raise ValidationFailed(errors)
+    count = len(prepared.config.instances)
+    out.write(
+        f"{args.config}: valid ({count} instance{'s' if count != 1 else ''}, {prepared.config.dialect.value} format)\n"
+    )
+    return EXIT_OK
