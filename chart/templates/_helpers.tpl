@@ -1,0 +1,289 @@
+{{/* Names, labels and shared pod/container fragments for the media-server chart. */}}
+
+{{- define "media-server.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "media-server.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of one component's objects: <fullname>-<component>. Call with (list $ "sonarr"). */}}
+{{- define "media-server.component" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" (include "media-server.fullname" $root) (index . 1) -}}
+{{- end -}}
+
+{{- define "media-server.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ include "media-server.name" $root }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end -}}
+
+{{- define "media-server.labels" -}}
+{{- $root := index . 0 -}}
+{{ include "media-server.selectorLabels" . }}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/part-of: {{ include "media-server.name" $root }}
+{{- end -}}
+
+{{/* Image reference from {repository, tag, digest}. */}}
+{{- define "media-server.image" -}}
+{{- if .digest -}}
+{{- printf "%s:%s@%s" .repository .tag .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod-level security context for non-root pods. */}}
+{{- define "media-server.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.global.uid }}
+runAsGroup: {{ .Values.global.gid }}
+fsGroup: {{ .Values.global.gid }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container security context for non-root containers. */}}
+{{- define "media-server.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Common pod spec fields. */}}
+{{- define "media-server.podCommon" -}}
+enableServiceLinks: false
+automountServiceAccountToken: false
+{{- with .Values.global.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod annotations: checksum of the component's values plus global ones. Call with (list $ "sonarr"). */}}
+{{- define "media-server.podAnnotations" -}}
+{{- $root := index . 0 -}}
+checksum/values: {{ index $root.Values (index . 1) | toJson | sha256sum }}
+checksum/secrets: {{ $root.Values.secrets | toJson | sha256sum }}
+{{- with $root.Values.global.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* A volume from {hostPath, existingClaim}. Call with (list "name" $storage). */}}
+{{- define "media-server.volume" -}}
+{{- $name := index . 0 -}}
+{{- $s := index . 1 -}}
+- name: {{ $name }}
+{{- if $s.existingClaim }}
+  persistentVolumeClaim:
+    claimName: {{ $s.existingClaim }}
+{{- else }}
+  hostPath:
+    path: {{ $s.hostPath }}
+    type: DirectoryOrCreate
+{{- end }}
+{{- end -}}
+
+{{/* Common env: TZ. */}}
+{{- define "media-server.commonEnv" -}}
+- name: TZ
+  value: {{ .Values.global.timezone | quote }}
+{{- end -}}
+
+{{/* secretKeyRef env entry. Call with (list "ENV_NAME" "secret-name" "KEY" optional). */}}
+{{- define "media-server.secretEnv" -}}
+- name: {{ index . 0 }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ index . 1 }}
+      key: {{ index . 2 }}
+      {{- if gt (len .) 3 }}
+      optional: {{ index . 3 }}
+      {{- end }}
+{{- end -}}
+
+{{/* Environment for a Servarr app: (list $ "sonarr" $appValues withPostgres). */}}
+{{- define "media-server.servarrEnv" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $v := index . 2 -}}
+{{- $pg := index . 3 -}}
+{{- $p := upper $app -}}
+{{ include "media-server.commonEnv" $root }}
+- name: {{ $p }}__SERVER__PORT
+  value: {{ $v.port | quote }}
+- name: {{ $p }}__AUTH__METHOD
+  value: {{ $v.auth.method | quote }}
+- name: {{ $p }}__AUTH__REQUIRED
+  value: {{ $v.auth.required | quote }}
+{{ include "media-server.secretEnv" (list (printf "%s__AUTH__APIKEY" $p) $root.Values.secrets.names.apiKeys (printf "%s_API_KEY" $p)) }}
+{{- if $pg }}
+- name: {{ $p }}__POSTGRES__HOST
+  value: {{ include "media-server.component" (list $root "postgres") }}
+- name: {{ $p }}__POSTGRES__PORT
+  value: {{ $root.Values.postgres.port | quote }}
+{{ include "media-server.secretEnv" (list (printf "%s__POSTGRES__USER" $p) $root.Values.secrets.names.postgres "POSTGRES_USER") }}
+{{ include "media-server.secretEnv" (list (printf "%s__POSTGRES__PASSWORD" $p) $root.Values.secrets.names.postgres "POSTGRES_PASSWORD") }}
+- name: {{ $p }}__POSTGRES__MAINDB
+  value: {{ $v.database.main | quote }}
+- name: {{ $p }}__POSTGRES__LOGDB
+  value: {{ $v.database.logs | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Probes for a Servarr app: TCP liveness/startup, /ping readiness. Call with the port. */}}
+{{- define "media-server.servarrProbes" -}}
+startupProbe:
+  tcpSocket: {port: http}
+  periodSeconds: 10
+  failureThreshold: 30
+livenessProbe:
+  tcpSocket: {port: http}
+  periodSeconds: 30
+  timeoutSeconds: 5
+  failureThreshold: 5
+readinessProbe:
+  httpGet: {path: /ping, port: http}
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: 5
+{{- end -}}
+
+{{/* A ClusterIP Service. Call with (list $ "component" port). */}}
+{{- define "media-server.service" -}}
+{{- $root := index . 0 -}}
+{{- $c := index . 1 -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "media-server.component" (list $root $c) }}
+  labels:
+    {{- include "media-server.labels" (list $root $c) | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "media-server.selectorLabels" (list $root $c) | nindent 4 }}
+  ports:
+    - name: http
+      port: {{ index . 2 }}
+      targetPort: http
+      protocol: TCP
+{{- end -}}
+
+{{/* Deployment for a Servarr app. Call with (list $ "sonarr" withPostgres). */}}
+{{- define "media-server.servarrDeployment" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $pg := index . 2 -}}
+{{- $v := index $root.Values $app -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "media-server.component" (list $root $app) }}
+  labels:
+    {{- include "media-server.labels" (list $root $app) | nindent 4 }}
+spec:
+  replicas: 1
+  revisionHistoryLimit: 3
+  strategy:
+    type: Recreate
+  selector:
+    matchLabels:
+      {{- include "media-server.selectorLabels" (list $root $app) | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "media-server.selectorLabels" (list $root $app) | nindent 8 }}
+      annotations:
+        {{- include "media-server.podAnnotations" (list $root $app) | nindent 8 }}
+    spec:
+      {{- include "media-server.podCommon" $root | nindent 6 }}
+      securityContext:
+        {{- include "media-server.podSecurityContext" $root | nindent 8 }}
+      containers:
+        - name: {{ $app }}
+          image: {{ include "media-server.image" $v.image }}
+          imagePullPolicy: IfNotPresent
+          env:
+            {{- include "media-server.servarrEnv" (list $root $app $v $pg) | nindent 12 }}
+          ports:
+            - name: http
+              containerPort: {{ $v.port }}
+              protocol: TCP
+          {{- include "media-server.servarrProbes" $root | nindent 10 }}
+          resources:
+            {{- toYaml $v.resources | nindent 12 }}
+          securityContext:
+            {{- include "media-server.containerSecurityContext" $root | nindent 12 }}
+          volumeMounts:
+            - {name: config, mountPath: /config}
+            - {name: tmp, mountPath: /tmp}
+            {{- if ne $app "prowlarr" }}
+            - {name: library, mountPath: /data/library}
+            - {name: downloads, mountPath: /data/downloads}
+            {{- end }}
+      volumes:
+        {{- include "media-server.volume" (list "config" $v.config) | nindent 8 }}
+        - name: tmp
+          emptyDir: {}
+        {{- if ne $app "prowlarr" }}
+        {{- include "media-server.volume" (list "library" $root.Values.storage.library) | nindent 8 }}
+        {{- include "media-server.volume" (list "downloads" $root.Values.storage.downloads) | nindent 8 }}
+        {{- end }}
+{{- end -}}
+
+{{/* Databases the Servarr apps use (they never create their own). */}}
+{{- define "media-server.databases" -}}
+{{- $dbs := list -}}
+{{- if .Values.sonarr.enabled }}{{ $dbs = concat $dbs (list .Values.sonarr.database.main .Values.sonarr.database.logs) }}{{ end -}}
+{{- if .Values.radarr.enabled }}{{ $dbs = concat $dbs (list .Values.radarr.database.main .Values.radarr.database.logs) }}{{ end -}}
+{{- toJson $dbs -}}
+{{- end -}}
+
+{{/* One ExternalSecret. Call with (list $ "component" "target-secret" (list (list "KEY" "remote/KEY") ...) templateData). */}}
+{{- define "media-server.externalSecret" -}}
+{{- $root := index . 0 -}}
+{{- $es := $root.Values.secrets.externalSecrets -}}
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: {{ include "media-server.component" (list $root (index . 1)) }}
+  labels:
+    {{- include "media-server.labels" (list $root (index . 1)) | nindent 4 }}
+spec:
+  refreshInterval: {{ $es.refreshInterval }}
+  secretStoreRef:
+    kind: SecretStore
+    name: {{ include "media-server.component" (list $root "infisical") }}
+  target:
+    name: {{ index . 2 }}
+    creationPolicy: Owner
+    {{- with index . 4 }}
+    template:
+      engineVersion: v2
+      mergePolicy: Merge
+      data: {{ toJson . }}
+    {{- end }}
+  data:
+    {{- range index . 3 }}
+    - secretKey: {{ index . 0 }}
+      remoteRef:
+        key: {{ index . 1 }}
+    {{- end }}
+{{- end -}}
