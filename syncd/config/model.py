@@ -120,6 +120,7 @@ class QualityEntry(Frozen):
     name: str
     enabled: bool = True
     qualities: tuple[str, ...] = ()
+    origin: Origin = UNKNOWN_ORIGIN
 
 
 class UpgradeConfig(Frozen):

@@ -58,6 +58,24 @@ class YamlList(list[Any]):
         return self.item_origins[index] if index < len(self.item_origins) else self.origin
 
 
+class YamlInt(int):
+    """An int that remembers how it was written: a trash_id such as `0123…` or `12e4…` must
+    stay the text the user wrote, not the number YAML reads it as."""
+
+    source: str
+
+
+class YamlFloat(float):
+    """A float that remembers how it was written (see `YamlInt`)."""
+
+    source: str
+
+
+def source_text(value: int | float) -> str:
+    """The text a number was written as in the file, else its usual string form."""
+    return getattr(value, "source", str(value))
+
+
 class Sensitive(str):
     """A string that came from a tag (secret, env, file): never shown in messages."""
 
@@ -154,6 +172,18 @@ def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return result
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> YamlInt:
+    number = YamlInt(loader.construct_yaml_int(node))
+    number.source = str(node.value)
+    return number
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> YamlFloat:
+    number = YamlFloat(loader.construct_yaml_float(node))
+    number.source = str(node.value)
+    return number
+
+
 def _tag_argument(loader: _Loader, node: yaml.Node, tag: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
         raise ConfigError(f"{loader.origin(node)}: {tag} needs a name after it")
@@ -206,6 +236,8 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("!secret", _construct_secret)
 _Loader.add_constructor("!env", _construct_env)
 _Loader.add_constructor("!env_var", _construct_env_var)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TypeVar
 
-from syncd.config.model import Service
+from syncd.config.model import UNKNOWN_ORIGIN, Service
 from syncd.desired.diagnostics import Diagnostics
 from syncd.desired.qualities import quality_names
 from syncd.desired.slots import ProfileSlot
@@ -107,10 +107,11 @@ def _items(service: Service, slot: ProfileSlot, diags: Diagnostics) -> tuple[Pro
     known = quality_names(service)
     listed = [ProfileItem(name=e.name, allowed=e.enabled, qualities=e.qualities) for e in cfg.qualities]
     used: set[str] = set()
-    for item in listed:
+    for entry, item in zip(cfg.qualities, listed, strict=True):
         for quality in item.qualities or (item.name,):
             if quality not in known:
-                diags.error(cfg.origin, f"profile '{slot.name}': unknown {service} quality '{quality}'")
+                where = entry.origin if entry.origin != UNKNOWN_ORIGIN else cfg.origin
+                diags.error(where, f"profile '{slot.name}': unknown {service} quality '{quality}'")
             used.add(quality)
     rest = tuple(ProfileItem(name=q, allowed=False) for q in reversed(known) if q not in used)
     return (*listed, *rest) if cfg.quality_sort == "top" else (*rest, *listed)

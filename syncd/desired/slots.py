@@ -46,6 +46,7 @@ def plan_slots(instance: InstanceConfig, catalog: GuideCatalog, diags: Diagnosti
             diags.error(cfg.origin, "quality profile has neither name nor trash_id")
             continue
         found.append((cfg, guide, name))
+    found = _merge_overlays(found)
     names_per_id = Counter(guide.trash_id for _, guide, _ in found if guide is not None)
     slots: list[ProfileSlot] = []
     seen: set[str] = set()
@@ -62,6 +63,44 @@ def plan_slots(instance: InstanceConfig, catalog: GuideCatalog, diags: Diagnosti
             key = guide.trash_id
         slots.append(ProfileSlot(config=cfg, guide=guide, name=name, key=key))
     return slots
+
+
+_Found = tuple[QualityProfileConfig, GuideQualityProfile | None, str]
+
+
+def _merge_overlays(found: list[_Found]) -> list[_Found]:
+    """Fold a name-only entry into the guide-backed profile of the same name.
+
+    Configarr merges profiles by name, so its users tweak an included TRaSH profile by writing
+    `quality_profiles: [{name: WEB-1080p, min_format_score: 5}]`; the entry's values win over
+    the guide-backed entry's, field by field (`upgrade` too). Two name-only entries, or two
+    guide-backed ones, with one name stay a clash.
+    """
+    guide_backed = {name.lower(): i for i, (_, guide, name) in enumerate(found) if guide is not None}
+    merged = list(found)
+    dropped: set[int] = set()
+    for index, (cfg, guide, name) in enumerate(found):
+        target = guide_backed.get(name.lower())
+        if guide is not None or target is None:
+            continue
+        base_cfg, base_guide, base_name = merged[target]
+        merged[target] = (_overlay(base_cfg, cfg), base_guide, base_name)
+        dropped.add(index)
+    return [entry for i, entry in enumerate(merged) if i not in dropped]
+
+
+def _overlay(base: QualityProfileConfig, tweak: QualityProfileConfig) -> QualityProfileConfig:
+    defaults = QualityProfileConfig()
+    updates = {
+        field: getattr(tweak, field)
+        for field in QualityProfileConfig.model_fields
+        if field not in ("name", "trash_id", "origin", "upgrade")
+        and getattr(tweak, field) is not None
+        and getattr(tweak, field) != getattr(defaults, field)
+    }
+    upgrade = {k: v for k, v in tweak.upgrade.model_dump().items() if v is not None}
+    updates["upgrade"] = base.upgrade.model_copy(update=upgrade)
+    return base.model_copy(update=updates)
 
 
 def resolve_target(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.config.yamlfile import Secrets, Sensitive, YamlList, YamlMap, read_yaml, show
+from syncd.config.yamlfile import Secrets, Sensitive, YamlList, YamlMap, read_yaml, show, source_text
 from syncd.errors import ConfigError
 
 from .helpers import Write
@@ -153,3 +153,11 @@ def test_unreadable_config_file_is_a_config_error(tmp_path: Path) -> None:
 def test_only_true_and_false_are_booleans_as_in_yaml_1_2(write: Write) -> None:
     data = read(write("c.yml", "on: yes\nno: off\nt: true\nf: False\n"))
     assert data == {"on": "yes", "no": "off", "t": True, "f": False}
+
+
+def test_numbers_remember_their_source_text(tmp_path: Path) -> None:
+    path = tmp_path / "c.yml"
+    path.write_text("ids: [00000000000000000000000000000001, 12e45, 0x1f]\n")
+    data = read_yaml(path, env={}, secrets=Secrets(()))
+    assert [source_text(v) for v in data["ids"]] == ["00000000000000000000000000000001", "12e45", "0x1f"]
+    assert data["ids"][0] == 1

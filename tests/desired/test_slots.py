@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from syncd.config.model import QualityProfileConfig, ScoreTarget, TrashRef
+from syncd.config.model import QualityProfileConfig, ScoreTarget, TrashRef, UpgradeConfig
 from syncd.desired.diagnostics import Diagnostics
 from syncd.desired.slots import plan_slots, resolve_target
 from syncd.guides.model import GuideCatalog
@@ -67,3 +67,19 @@ def test_ambiguous_target_trash_id_is_an_error(sonarr: GuideCatalog) -> None:
     diags = Diagnostics("x")
     assert resolve_target(ScoreTarget(profile_trash_id=WEB_1080P, origin=at(5)), slots, sonarr, diags) is None
     assert [d.location for d in diags.items] == ["config.yml:5"]
+
+
+def test_name_only_entry_tweaks_the_guide_profile_of_the_same_name(sonarr: GuideCatalog) -> None:
+    guide_name = sonarr.quality_profiles[WEB_1080P].name
+    tweak = QualityProfileConfig(
+        name=guide_name, min_format_score=5, upgrade=UpgradeConfig(until_score=5000), origin=at(9)
+    )
+    base = _guide_profile().model_copy(
+        update={"upgrade": UpgradeConfig(allowed=True, until_quality="WEB 1080p")}
+    )
+    diags = Diagnostics("x")
+    (slot,) = plan_slots(make_instance(quality_profiles=(base, tweak)), sonarr, diags)
+    assert diags.items == []
+    assert slot.key == WEB_1080P
+    assert slot.config.min_format_score == 5
+    assert slot.config.upgrade == UpgradeConfig(allowed=True, until_quality="WEB 1080p", until_score=5000)

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import structlog
 
 from syncd.config.model import GuidesConfig, Origin, ScheduleConfig, Service, TrashRef
-from syncd.config.yamlfile import YamlList, YamlMap, show
+from syncd.config.yamlfile import YamlList, YamlMap, show, source_text
 from syncd.errors import ConfigError
 
 log = structlog.get_logger(__name__)
@@ -102,7 +102,7 @@ def list_maps(items: YamlList, what: str) -> list[YamlMap]:
 def scalar_str(value: Any, origin: Origin, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         fail(origin, f"{what} must be a text value, got {type_name(value)}")
-    return str(value)
+    return value if isinstance(value, str) else source_text(value)
 
 
 def get_str(node: YamlMap, key: str) -> str | None:

@@ -266,7 +266,12 @@ def quality_entries(node: YamlMap) -> tuple[QualityEntry, ...] | None:
             fail(entry.origin, "a qualities entry needs 'name'")
         enabled = get_bool(entry, "enabled")
         entries.append(
-            QualityEntry(name=name, enabled=enabled is not False, qualities=get_str_list(entry, "qualities"))
+            QualityEntry(
+                name=name,
+                enabled=enabled is not False,
+                qualities=get_str_list(entry, "qualities"),
+                origin=entry.origin,
+            )
         )
     return tuple(entries)
 
