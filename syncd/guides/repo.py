@@ -208,10 +208,14 @@ def _tree_bytes(path: Path) -> int:
 
 
 def _stderr(exc: git.GitCommandError) -> str:
-    """The last meaningful line git wrote to stderr (GitPython wraps it in `stderr: '...'`)."""
+    """The line of git's stderr that says what went wrong: the first `fatal:`/`error:` line,
+    else the last non-empty one (GitPython wraps the text in `stderr: '...'`)."""
     text = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else exc.stderr or ""
     lines = [line.strip().removeprefix("stderr:").strip(" '\"") for line in text.splitlines()]
     meaningful = [line for line in lines if line]
+    causes = [line for line in meaningful if line.startswith(("fatal:", "error:"))]
+    if causes:
+        return causes[0]
     return meaningful[-1] if meaningful else f"git exited with status {exc.status}"
 
 

@@ -44,6 +44,7 @@ class _Injection:
     status: int
     path_prefix: str
     retry_after: int | None
+    method: str | None
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,19 @@ class SimulatedServarr:
             self.requests.clear()
 
     def fail_next(
-        self, count: int, status: int = 500, *, path_prefix: str = "", retry_after: int | None = None
+        self,
+        count: int,
+        status: int = 500,
+        *,
+        path_prefix: str = "",
+        retry_after: int | None = None,
+        method: str | None = None,
     ) -> None:
-        """Answer the next `count` requests whose path starts with `path_prefix` with `status`
-        (and a `Retry-After` header when given), without touching the state."""
+        """Answer the next `count` requests whose path starts with `path_prefix` (and whose
+        method is `method`, when given) with `status` (and a `Retry-After` header when given),
+        without touching the state."""
         with self._lock:
-            self._injections.append(_Injection(count, status, path_prefix, retry_after))
+            self._injections.append(_Injection(count, status, path_prefix, retry_after, method))
 
     def mark_profile_in_use(self, profile_id: int) -> None:
         """Pretend a series/movie uses the profile, so deleting it fails like the real server."""
@@ -213,8 +221,10 @@ class SimulatedServarr:
 
     # -------------------------------------------------------------- serving
 
-    def _take_injection(self, path: str) -> _Injection | None:
+    def _take_injection(self, method: str, path: str) -> _Injection | None:
         for injection in self._injections:
+            if injection.method not in (None, method):
+                continue
             if injection.remaining > 0 and path.startswith(injection.path_prefix):
                 injection.remaining -= 1
                 return injection
@@ -234,7 +244,7 @@ class SimulatedServarr:
         if self._latency > 0:
             time.sleep(self._latency)
         with self._lock:
-            injection = self._take_injection(path)
+            injection = self._take_injection(method, path)
         if injection is not None:
             extra = () if injection.retry_after is None else (("Retry-After", str(injection.retry_after)),)
             return _Answer(injection.status, {"message": "injected failure"}, extra)
