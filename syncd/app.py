@@ -115,8 +115,10 @@ def load_config(config_path: Path, settings: Settings) -> Config:
     )
 
 
-async def prepare(config_path: Path, settings: Settings) -> Prepared:
-    config = await asyncio.to_thread(load_config, config_path, settings)
+async def prepare(config_path: Path, settings: Settings, *, config: Config | None = None) -> Prepared:
+    """Load the config (or reuse `config`, already loaded from `config_path`) and refresh the guides."""
+    if config is None:
+        config = await asyncio.to_thread(load_config, config_path, settings)
     trash = config.guides.trash
     checkout = await asyncio.to_thread(
         guide_repo.sync_repo, url=trash.url, ref=trash.ref, dest=config.state_dir / "repos" / "trash-guides"
@@ -181,7 +183,12 @@ async def _plan_instance(
     )
     try:
         async with _client(instance, settings) as client:
-            live = await servarr.ServarrGateway(client, service=instance.service, name=instance.name).fetch()
+            gateway = servarr.ServarrGateway(client, service=instance.service, name=instance.name)
+            live = await gateway.fetch()
+            plan = build.build_instance_plan(desired, live, ownership)
+            if build.deletes_profiles(plan):
+                media = "series" if instance.service == "sonarr" else "movies"
+                plan = build.spare_profiles_in_use(plan, await gateway.profiles_in_use(), media=media)
             counts[instance.address] = client.stats.total()
     except ApiError as exc:
         failed = InstancePlan(
@@ -191,7 +198,6 @@ async def _plan_instance(
             error=str(exc),
         )
         return failed, InstanceState(desired=desired, live=None, ownership=ownership)
-    plan = build.build_instance_plan(desired, live, ownership)
     return plan, InstanceState(desired=desired, live=live, ownership=ownership)
 
 
@@ -230,9 +236,19 @@ async def apply_plan(
     plan: Plan | None = None,
     on_event: executing.EventSink | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    instances: Sequence[str] | None = None,
 ) -> ApplyOutcome:
-    """Apply `plan` (default: the outcome's own). Refuses an errored plan before any write."""
+    """Apply `plan` (default: the outcome's own). Refuses an errored plan before any write.
+
+    `instances` narrows the apply to those instance addresses; only their plans must be clean,
+    so the daemon can apply the healthy instances while another one is failing.
+    """
     chosen = plan or outcome.plan
+    if instances is not None:
+        wanted = set(instances)
+        chosen = chosen.model_copy(
+            update={"instances": tuple(i for i in chosen.instances if i.instance in wanted)}
+        )
     if chosen.errored:
         problems = [str(d) for d in chosen.all_diagnostics if d.severity == "error"]
         problems += [f"{i.instance}: {i.error}" for i in chosen.instances if i.error]

@@ -130,6 +130,17 @@ class ServarrGateway:
             self._language_ids = {language["name"]: language["id"] for language in languages}
         return self._language_ids
 
+    async def profiles_in_use(self) -> dict[int, int]:
+        """Quality profile id -> how many series (Sonarr) or movies (Radarr) use it. One GET of
+        the whole library, so it is read only when a profile deletion is planned."""
+        library = await self.client.get("series" if self.service == "sonarr" else "movie")
+        counts: dict[int, int] = {}
+        for item in library or []:
+            profile_id = item.get("qualityProfileId")
+            if isinstance(profile_id, int):
+                counts[profile_id] = counts.get(profile_id, 0) + 1
+        return counts
+
     # --- custom formats -------------------------------------------------------------------
 
     async def create_custom_format(self, cf: CustomFormat) -> LiveCustomFormat:

@@ -479,6 +479,30 @@ def _plan_profile_deletes(ctx: _Context) -> None:
         )
 
 
+def deletes_profiles(plan: InstancePlan) -> bool:
+    return any(c.type is ResourceType.QUALITY_PROFILE and c.action is Action.DELETE for c in plan.changes)
+
+
+def spare_profiles_in_use(plan: InstancePlan, in_use: Mapping[int, int], *, media: str) -> InstancePlan:
+    """Drop planned deletes of profiles that `media` (series/movies) still use: the server
+    would refuse them, and syncd never deletes a profile in use. Each becomes a warning."""
+    kept: list[Change] = []
+    warnings: list[Diagnostic] = []
+    for change in plan.changes:
+        count = in_use.get(change.live_id or -1, 0)
+        if change.type is ResourceType.QUALITY_PROFILE and change.action is Action.DELETE and count:
+            warnings.append(
+                Diagnostic(
+                    location=change.address,
+                    message=f"not deleted: {count} {media} still use this profile",
+                    severity="warning",
+                )
+            )
+            continue
+        kept.append(change)
+    return plan.model_copy(update={"changes": tuple(kept), "diagnostics": plan.diagnostics + tuple(warnings)})
+
+
 def ownership_after(plan: InstancePlan, previous: Ownership, created_ids: Mapping[str, int]) -> Ownership:
     """The ownership once `plan` is applied: matched and created objects are owned, deleted
     ones are forgotten, owned objects outside the plan are kept (for a later opt-in delete).

@@ -108,6 +108,8 @@ def _routes() -> list[tuple[str, str, Handler]]:
         ),
         ("GET", "/api/v3/language", lambda s, p, b: _ok(s.list_languages())),
         ("GET", "/api/v3/tag", lambda s, p, b: _ok(s.list_tags())),
+        ("GET", "/api/v3/series", lambda s, p, b: _ok(s.list_media("sonarr"))),
+        ("GET", "/api/v3/movie", lambda s, p, b: _ok(s.list_media("radarr"))),
         ("POST", "/api/v3/tag", lambda s, p, b: _Answer(201, s.create_tag(b))),
     ]
 

@@ -400,6 +400,15 @@ class ServarrState:
         self.quality_profiles[profile_id] = profile
         return self.render_profile(profile)
 
+    def list_media(self, app: App) -> list[Json]:
+        """Series (Sonarr) or movies (Radarr): one title per profile marked in use."""
+        if app != self.app:
+            raise Rejection.message(404, "NotFound")
+        return [
+            {"id": index, "title": f"Title {index}", "qualityProfileId": profile_id}
+            for index, profile_id in enumerate(sorted(self.profiles_in_use), start=1)
+        ]
+
     def delete_profile(self, profile_id: int) -> None:
         profile = self._find(self.quality_profiles, profile_id)
         if profile_id in self.profiles_in_use:

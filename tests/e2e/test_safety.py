@@ -299,3 +299,24 @@ def test_recyclarr_state_is_imported_so_renamed_objects_are_followed(
     )
     plan = run("plan", "-c", str(config))
     assert '~ name = "Renamed By Hand" -> "BR-DISK"' in plan.out
+
+
+def test_profile_in_use_is_never_deleted_even_when_deletion_is_opted_in(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    in_use = next(p for p in sonarr.state.quality_profiles.values() if p["name"] == "SD")
+    sonarr.mark_profile_in_use(in_use["id"])
+    config = write_config(
+        tmp_path,
+        sonarr.url,
+        PRESET
+        + "    delete:\n      unmanaged_quality_profiles:\n        enabled: true\n        ignore: [Any]\n",
+    )
+    plan = run("plan", "-c", str(config))
+    assert (
+        'Warning: sonarr.main.quality_profile["SD"]: not deleted: 1 series still use this profile' in plan.out
+    )
+    assert '# sonarr.main.quality_profile["HD-720p"] will be destroyed' in plan.out
+    assert '# sonarr.main.quality_profile["Any"] will be destroyed' not in plan.out
+    assert run("apply", "-c", str(config)).code == 0
+    assert sorted(p["name"] for p in sonarr.state.quality_profiles.values()) == ["Any", "SD", "WEB-1080p"]
