@@ -253,3 +253,33 @@ def test_singleton_merge_keeps_every_field_it_does_not_set() -> None:
     body = mapping.merge_singleton(base, {"renameEpisodes": True, "colonReplacementFormat": 4})
     assert body == {**base, "renameEpisodes": True, "colonReplacementFormat": 4}
     assert base == payloads.naming("sonarr"), "the fetched object must not be mutated"
+
+
+def test_values_a_newer_server_adds_never_break_a_read() -> None:
+    raw = {
+        "id": 9,
+        "name": "From The Future",
+        "includeCustomFormatWhenRenaming": False,
+        "futureFlag": {"nested": True},
+        "specifications": [
+            {
+                "name": "hologram",
+                "implementation": "HologramSpecification",
+                "implementationName": "Hologram",
+                "negate": False,
+                "required": True,
+                "fields": [{"order": 0, "name": "value", "value": 42, "type": "select"}],
+            }
+        ],
+    }
+    cf = mapping.custom_format_from_api(raw)
+    assert cf.specifications[0].implementation == "HologramSpecification"
+    assert cf.specifications[0].fields == {"value": 42}
+    body = mapping.custom_format_to_api(cf, base=raw)
+    assert body["futureFlag"] == {"nested": True}
+    naming = {"id": 1, "colonReplacementFormat": 99, "renameEpisodes": True}
+    assert mapping.merge_singleton(naming, {"renameEpisodes": False}) == {
+        "id": 1,
+        "colonReplacementFormat": 99,
+        "renameEpisodes": False,
+    }
