@@ -81,9 +81,23 @@ def _render_change(change: Change) -> list[str]:
                 lines.append(f"      {symbol} {key} = [")
                 lines.extend(f"          {symbol} {_json(element)}," for element in value)
                 lines.append("        ]")
+            elif isinstance(value, Mapping) and text.endswith(" entries}"):
+                lines.extend(_mapping_block(symbol, key, value))
             else:
                 lines.append(f"      {symbol} {key} = {text}")
     lines.append("    }")
+    return lines
+
+
+def _mapping_block(symbol: str, key: str, value: Mapping[str, Any]) -> list[str]:
+    """A large mapping (a profile's scores): its set entries one per line, zeros counted."""
+    shown = {k: v for k, v in value.items() if v not in (0, None, False, "")}
+    lines = [f"      {symbol} {key} = {{"]
+    lines.extend(f"          {_json(k)} = {_value(k, v)}" for k, v in shown.items())
+    hidden = len(value) - len(shown)
+    if hidden:
+        lines.append(f"          # ({hidden} zero or empty entr{'ies' if hidden != 1 else 'y'} hidden)")
+    lines.append("        }")
     return lines
 
 

@@ -105,3 +105,15 @@ def test_sensitive_values_are_masked_in_both_renderings() -> None:
     for text in (human.render(plan), json_render.render(plan)):
         assert "s3cr3t" not in text
         assert "(sensitive value)" in text
+
+
+def test_created_profile_lists_its_scores_and_counts_the_zero_ones() -> None:
+    desired = b.desired(
+        custom_formats=b.wanted_cfs(*((f"t{i}", b.cf(f"Format {i:02}")) for i in range(12))),
+        quality_profiles=(b.desired_profile(scores={"t1": 100, "t2": -10000}),),
+    )
+    plan = Plan(instances=(build.build_instance_plan(desired, b.live(), Ownership()),))
+    text = human.render(plan)
+    block = text[text.index('+ quality_profile "WEB-1080p"') :]
+    assert '      + scores = {\n          "Format 01" = 100\n          "Format 02" = -10000\n' in block
+    assert "          # (10 zero or empty entries hidden)\n        }\n" in block
