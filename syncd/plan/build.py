@@ -422,57 +422,69 @@ def _profile_scores(
 
 def _plan_custom_format_deletes(ctx: _Context) -> None:
     policy = ctx.desired.delete
-    if not (policy.custom_formats or policy.unmanaged_custom_formats):
-        return
-    owned = {cid: key for key, cid in ctx.ownership.custom_formats.items()}
-    ignore = {n.lower() for n in policy.unmanaged_custom_formats_ignore}
-    for cf in ctx.live.custom_formats:
-        if cf.id in ctx.claimed_cfs:
-            continue
-        is_owned = cf.id in owned
-        if is_owned and policy.custom_formats:
-            reason = "owned by syncd and no longer in the config (delete.custom_formats)"
-        elif policy.unmanaged_custom_formats and cf.custom_format.name.lower() not in ignore:
-            reason = "not managed by syncd (delete.unmanaged_custom_formats)"
-        else:
-            continue
-        ctx.add(
-            _change(
-                ctx,
-                ResourceType.CUSTOM_FORMAT,
-                cf.custom_format.name,
-                key=owned.get(cf.id, ""),
-                live_id=cf.id,
-                before=_dump(normalize.canonical_custom_format(cf.custom_format)),
-                after=None,
-                reason=reason,
-            )
-        )
+    _plan_deletes(
+        ctx,
+        ResourceType.CUSTOM_FORMAT,
+        (
+            (cf.id, cf.custom_format.name, normalize.canonical_custom_format(cf.custom_format))
+            for cf in ctx.live.custom_formats
+            if cf.id not in ctx.claimed_cfs
+        ),
+        owned=ctx.ownership.custom_formats,
+        delete_owned=policy.custom_formats,
+        delete_unmanaged=policy.unmanaged_custom_formats,
+        ignore=policy.unmanaged_custom_formats_ignore,
+    )
 
 
 def _plan_profile_deletes(ctx: _Context) -> None:
     policy = ctx.desired.delete
-    if not (policy.quality_profiles or policy.unmanaged_quality_profiles):
+    _plan_deletes(
+        ctx,
+        ResourceType.QUALITY_PROFILE,
+        (
+            (p.id, p.name, _live_profile_value(p))
+            for p in ctx.live.quality_profiles
+            if p.id not in ctx.claimed_profiles
+        ),
+        owned=ctx.ownership.quality_profiles,
+        delete_owned=policy.quality_profiles,
+        delete_unmanaged=policy.unmanaged_quality_profiles,
+        ignore=policy.unmanaged_quality_profiles_ignore,
+    )
+
+
+def _plan_deletes(
+    ctx: _Context,
+    kind: ResourceType,
+    unclaimed: Iterable[tuple[int, str, Any]],
+    *,
+    owned: Mapping[str, int],
+    delete_owned: bool,
+    delete_unmanaged: bool,
+    ignore: Iterable[str],
+) -> None:
+    """Delete server objects nobody in the config claims: owned ones under `delete.<kind>s`,
+    any under `delete.unmanaged_<kind>s` except the ignored names."""
+    if not (delete_owned or delete_unmanaged):
         return
-    owned = {pid: key for key, pid in ctx.ownership.quality_profiles.items()}
-    ignore = {n.lower() for n in policy.unmanaged_quality_profiles_ignore}
-    for profile in ctx.live.quality_profiles:
-        if profile.id in ctx.claimed_profiles:
-            continue
-        if profile.id in owned and policy.quality_profiles:
-            reason = "owned by syncd and no longer in the config (delete.quality_profiles)"
-        elif policy.unmanaged_quality_profiles and profile.name.lower() not in ignore:
-            reason = "not managed by syncd (delete.unmanaged_quality_profiles)"
+    owner_key = {object_id: key for key, object_id in owned.items()}
+    ignored = {n.lower() for n in ignore}
+    for object_id, name, value in unclaimed:
+        if object_id in owner_key and delete_owned:
+            reason = f"owned by syncd and no longer in the config (delete.{kind.value}s)"
+        elif delete_unmanaged and name.lower() not in ignored:
+            reason = f"not managed by syncd (delete.unmanaged_{kind.value}s)"
         else:
             continue
         ctx.add(
             _change(
                 ctx,
-                ResourceType.QUALITY_PROFILE,
-                profile.name,
-                key=owned.get(profile.id, ""),
-                live_id=profile.id,
-                before=_dump(_live_profile_value(profile)),
+                kind,
+                name,
+                key=owner_key.get(object_id, ""),
+                live_id=object_id,
+                before=_dump(value),
                 after=None,
                 reason=reason,
             )
