@@ -115,13 +115,23 @@ def load_config(config_path: Path, settings: Settings) -> Config:
     )
 
 
+def state_dir(config_path: Path, settings: Settings) -> Path:
+    """The state dir `config_path` uses (env override applied), without resolving includes."""
+    return config_load.peek_guides(config_path, env=settings.env, dialect=settings.dialect).state_dir
+
+
+def guides_checkout(config: Config) -> Path:
+    """Where the TRaSH Guides checkout of `config` lives."""
+    return config.state_dir / "repos" / "trash-guides"
+
+
 async def prepare(config_path: Path, settings: Settings, *, config: Config | None = None) -> Prepared:
     """Load the config (or reuse `config`, already loaded from `config_path`) and refresh the guides."""
     if config is None:
         config = await asyncio.to_thread(load_config, config_path, settings)
     trash = config.guides.trash
     checkout = await asyncio.to_thread(
-        guide_repo.sync_repo, url=trash.url, ref=trash.ref, dest=config.state_dir / "repos" / "trash-guides"
+        guide_repo.sync_repo, url=trash.url, ref=trash.ref, dest=guides_checkout(config)
     )
     warnings = (checkout.warning,) if checkout.warning else ()
     for warning in warnings:

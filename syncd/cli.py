@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +18,11 @@ from typing import TextIO
 from syncd import __version__, app
 from syncd.config.model import Dialect
 from syncd.errors import SyncdError, ValidationFailed
-from syncd.logs import configure_logging
+from syncd.logs import LEVELS, configure_logging
 from syncd.plan.model import Plan
 from syncd.render import human as human_render
 from syncd.render import json as json_render
+from syncd.state.lock import StateLock, hold, lock_path
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -33,7 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"syncd {__version__}")
     parser.add_argument(
-        "--log-level", default="warning", help="debug, info, warning or error (default warning)"
+        "--log-level",
+        type=str.lower,
+        choices=LEVELS,
+        default=None,
+        help="debug, info, warning or error (default: $SYNCD_LOG_LEVEL, else info for run, warning otherwise)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -63,6 +69,44 @@ def build_parser() -> argparse.ArgumentParser:
     with_config(apply)
     apply.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
     apply.add_argument("planfile", nargs="?", type=Path, help="a plan saved with `syncd plan --out`")
+    apply.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=60.0,
+        help="seconds to wait while a `syncd run` daemon (or another apply) holds the state lock (default 60)",
+    )
+
+    run = commands.add_parser(
+        "run", help="the daemon: sync now and on the config's schedule, serve health, metrics and status"
+    )
+    with_config(run)
+    run.add_argument(
+        "--host", default=os.environ.get("SYNCD_HOST", "0.0.0.0"), help="listen address (default 0.0.0.0)"
+    )
+    run.add_argument(
+        "--port",
+        type=int,
+        default=os.environ.get("SYNCD_PORT", "9707"),
+        help="port of /healthz, /readyz, /metrics, /status and / (default $SYNCD_PORT or 9707)",
+    )
+    run.add_argument(
+        "--grace-period",
+        type=float,
+        default=os.environ.get("SYNCD_GRACE_PERIOD", "25"),
+        help="seconds a running sync gets to stop between writes after SIGTERM (default 25)",
+    )
+    run.add_argument(
+        "--reload-interval",
+        type=float,
+        default=5.0,
+        help="seconds between checks of the config file for changes (default 5)",
+    )
+    run.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a sync waits for a manual apply holding the state lock before skipping (default 60)",
+    )
 
     validate = commands.add_parser("validate", help="check config against the guides, offline")
     with_config(validate)
@@ -81,13 +125,24 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args = build_parser().parse_args(argv)
-    configure_logging(level=args.log_level, stream=err)
+    level = args.log_level or os.environ.get("SYNCD_LOG_LEVEL", "").lower()
+    if level and level not in LEVELS:
+        print(f"Error: SYNCD_LOG_LEVEL={level!r} is not one of {', '.join(LEVELS)}", file=err)
+        return EXIT_ERROR
+    daemon = args.command == "run"
+    configure_logging(
+        level=level or ("info" if daemon else "warning"),
+        stream=err,
+        stdlib_loggers=("apscheduler",) if daemon else (),
+    )
     settings = app.Settings(dialect=Dialect(args.format) if getattr(args, "format", None) else None)
     try:
         if args.command == "plan":
             return asyncio.run(_plan(args, settings, out))
         if args.command == "apply":
-            return asyncio.run(_apply(args, settings, out))
+            return _locked_apply(args, settings, out, err)
+        if args.command == "run":
+            return _run(args, settings)
         if args.command == "validate":
             return asyncio.run(_validate(args, settings, out))
         from syncd import demo  # the simulator is only loaded for the demo
@@ -118,6 +173,35 @@ async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -
     if args.detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _run(args: argparse.Namespace, settings: app.Settings) -> int:
+    from syncd.daemon import runtime  # the scheduler and HTTP server load only for the daemon
+
+    options = runtime.Options(
+        config_path=args.config,
+        host=args.host,
+        port=args.port,
+        grace_seconds=args.grace_period,
+        reload_seconds=args.reload_interval,
+        lock_timeout=args.lock_timeout,
+    )
+    return runtime.run(options, settings)
+
+
+def _locked_apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, err: TextIO) -> int:
+    """Apply while holding the state-dir lock, so a `syncd run` daemon never races this run."""
+    lock = StateLock(lock_path(app.state_dir(args.config, settings)), holder="syncd apply")
+
+    def waiting(holder: str) -> None:
+        print(
+            f"Waiting up to {args.lock_timeout:g}s for the lock {lock.path}, held by {holder} ...",
+            file=err,
+            flush=True,
+        )
+
+    with hold(lock, timeout=args.lock_timeout, on_wait=waiting):
+        return asyncio.run(_apply(args, settings, out))
 
 
 async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:

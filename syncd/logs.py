@@ -1,11 +1,16 @@
 """structlog set-up: readable console lines on a TTY, JSON lines otherwise, and a processor
-that masks secrets in every event, whatever the caller bound."""
+that masks secrets in every event, whatever the caller bound.
+
+Values bound with `structlog.contextvars` (the daemon binds a `run_id` per sync) appear on
+every line. Named stdlib loggers (apscheduler's) can be routed through the same renderer so
+the daemon's output stays one format.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any, TextIO
 
 import structlog
@@ -19,8 +24,19 @@ def redact_secrets(_logger: Any, _method: str, event: MutableMapping[str, Any]) 
     return masked
 
 
-def configure_logging(*, level: str = "info", stream: TextIO | None = None, json: bool | None = None) -> None:
+LEVELS = ("debug", "info", "warning", "error")
+
+
+def configure_logging(
+    *,
+    level: str = "info",
+    stream: TextIO | None = None,
+    json: bool | None = None,
+    stdlib_loggers: Sequence[str] = (),
+) -> None:
+    """Configure structlog; `stdlib_loggers` are routed to the same stream at WARNING or above."""
     target = stream or sys.stderr
+    numeric = logging.getLevelNamesMapping()[level.upper()]
     use_json = json if json is not None else not target.isatty()
     renderer: Any = (
         structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer(colors=False)
@@ -31,9 +47,27 @@ def configure_logging(*, level: str = "info", stream: TextIO | None = None, json
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             redact_secrets,
+            *([structlog.processors.format_exc_info] if use_json else []),
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(file=target),
         cache_logger_on_first_use=False,
     )
+    for name in stdlib_loggers:
+        handler = logging.StreamHandler(target)
+        handler.setFormatter(
+            structlog.stdlib.ProcessorFormatter(
+                foreign_pre_chain=[
+                    structlog.stdlib.add_log_level,
+                    structlog.stdlib.add_logger_name,
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    redact_secrets,
+                ],
+                processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            )
+        )
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(max(numeric, logging.WARNING))

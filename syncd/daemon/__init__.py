@@ -1,0 +1,7 @@
+"""`syncd run`: the long-lived in-cluster daemon.
+
+`runtime` assembles it (signals, scheduler, config watcher, HTTP server); `cycle` runs one sync;
+`drift` decides what counts as drift; `reload` fingerprints and re-reads the config; `schedule`
+turns the config's schedule into an apscheduler trigger; `server`, `page`, `metrics` and
+`status` serve what the daemon knows.
+"""

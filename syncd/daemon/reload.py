@@ -1,0 +1,69 @@
+"""Reading the config for the daemon: at start and whenever its content changes on disk.
+
+`fingerprint` hashes the config file and the YAML files beside it (and in `includes/`), by
+content, so a Kubernetes ConfigMap update (a symlink swap that keeps mtimes meaningless) is
+seen. `load` accepts a config only when it loads, its schedule is usable and it validates
+against the guides without errors; when the guides cannot be fetched at all, a config that
+loads is accepted unvalidated (the sync cycle reports the problem per instance).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from apscheduler.triggers.base import BaseTrigger
+
+from syncd import app
+from syncd.config.model import Config
+from syncd.daemon import schedule
+from syncd.errors import GuideError, ValidationFailed
+
+log = structlog.get_logger()
+
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    config: Config
+    trigger: BaseTrigger
+    fingerprint: str
+    validated: bool
+
+
+def fingerprint(path: Path) -> str:
+    """Content hash of `path` and its sibling YAML files; raises `OSError` if `path` is unreadable."""
+    digest = hashlib.sha256(path.read_bytes())
+    folders = (path.parent, path.parent / "includes")
+    siblings = sorted(
+        p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.suffix in YAML_SUFFIXES
+    )
+    for sibling in siblings:
+        if sibling == path or not sibling.is_file():
+            continue
+        digest.update(f"\0{sibling.relative_to(path.parent)}\0".encode())
+        digest.update(sibling.read_bytes())
+    return digest.hexdigest()
+
+
+async def load(path: Path, settings: app.Settings) -> Accepted:
+    """Load and check the config at `path`; raises `SyncdError` (incl. `ValidationFailed`) if unusable.
+
+    Refreshes the guide checkout: hold the state-dir lock while calling this.
+    """
+    print_ = await asyncio.to_thread(fingerprint, path)
+    config = await asyncio.to_thread(app.load_config, path, settings)
+    trigger = schedule.make_trigger(config.schedule)
+    try:
+        prepared = await app.prepare(path, settings, config=config)
+    except GuideError as exc:
+        log.warning("config.unvalidated", path=str(path), reason=str(exc))
+        return Accepted(config=config, trigger=trigger, fingerprint=print_, validated=False)
+    errors = [d for d in app.validate(prepared) if d.severity == "error"]
+    if errors:
+        raise ValidationFailed(errors)
+    return Accepted(config=config, trigger=trigger, fingerprint=print_, validated=True)

@@ -1,0 +1,161 @@
+"""What the daemon knows about itself, for `/status`, `/` and `/readyz`: the last cycle, the
+last result and plan summary of every instance, recent drift, the schedule and the config
+reload state. Plain in-memory data, changed only from the event loop; `to_json` is the
+documented `/status` document. Every text that enters it goes through `Scrubber` first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+STATUS_VERSION = 1
+RECENT_DRIFT = 10
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@")
+
+
+class Scrubber:
+    """Removes known secret values and URL credentials from text shown to the outside."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        self._secrets = tuple(s for s in secrets if s)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "(sensitive value)")
+        return _URL_CREDENTIALS.sub(r"\g<scheme>", text)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+@dataclass(frozen=True)
+class DriftRecord:
+    at: datetime
+    address: str
+    action: str
+    run_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": iso(self.at), "address": self.address, "action": self.action, "run_id": self.run_id}
+
+
+@dataclass
+class InstanceStatus:
+    """One instance: `result` is success, failed, stopped or skipped; `pending` counts the
+    planned changes that were not applied (None when the instance could not be planned)."""
+
+    address: str
+    result: str | None = None
+    error: str | None = None
+    run_id: str | None = None
+    last_sync_at: datetime | None = None
+    last_success_at: datetime | None = None
+    plan: dict[str, int] = field(default_factory=lambda: {"add": 0, "change": 0, "destroy": 0})
+    applied: int = 0
+    pending: int | None = None
+    drift: deque[DriftRecord] = field(default_factory=lambda: deque(maxlen=RECENT_DRIFT))
+    drift_total: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "result": self.result,
+            "error": self.error,
+            "run_id": self.run_id,
+            "last_sync_at": iso(self.last_sync_at),
+            "last_success_at": iso(self.last_success_at),
+            "plan": dict(self.plan),
+            "applied": self.applied,
+            "pending": self.pending,
+            "drift_total": self.drift_total,
+            "recent_drift": [d.to_json() for d in reversed(self.drift)],
+        }
+
+
+@dataclass
+class CycleStatus:
+    running: bool = False
+    run_id: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_seconds: float | None = None
+    result: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "running": self.running,
+            "run_id": self.run_id,
+            "started_at": iso(self.started_at),
+            "finished_at": iso(self.finished_at),
+            "duration_seconds": self.duration_seconds,
+            "result": self.result,
+            "error": self.error,
+        }
+
+
+@dataclass
+class ReloadStatus:
+    """`fingerprint` is the content hash of the config in use; `rejected` the newest on-disk
+    config that failed to load, until a good one replaces it."""
+
+    path: str
+    fingerprint: str = ""
+    loaded_at: datetime | None = None
+    rejected_fingerprint: str | None = None
+    rejected_at: datetime | None = None
+    rejected_error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        rejected = None
+        if self.rejected_fingerprint is not None:
+            rejected = {
+                "fingerprint": self.rejected_fingerprint,
+                "at": iso(self.rejected_at),
+                "error": self.rejected_error,
+            }
+        return {
+            "path": self.path,
+            "fingerprint": self.fingerprint,
+            "loaded_at": iso(self.loaded_at),
+            "rejected": rejected,
+        }
+
+
+@dataclass
+class DaemonStatus:
+    started_at: datetime
+    reload: ReloadStatus
+    schedule: str = ""
+    next_run_at: datetime | None = None
+    guide_revision: str | None = None
+    cycle: CycleStatus = field(default_factory=CycleStatus)
+    instances: dict[str, InstanceStatus] = field(default_factory=dict)
+
+    def instance(self, address: str) -> InstanceStatus:
+        return self.instances.setdefault(address, InstanceStatus(address=address))
+
+    def keep_only(self, addresses: tuple[str, ...]) -> None:
+        """Forget instances that left the config."""
+        for address in list(self.instances):
+            if address not in addresses:
+                del self.instances[address]
+        for address in addresses:
+            self.instance(address)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status_version": STATUS_VERSION,
+            "started_at": iso(self.started_at),
+            "schedule": self.schedule,
+            "next_run_at": iso(self.next_run_at),
+            "guide_revision": self.guide_revision,
+            "cycle": self.cycle.to_json(),
+            "config": self.reload.to_json(),
+            "instances": [self.instances[a].to_json() for a in sorted(self.instances)],
+        }
