@@ -1,0 +1,61 @@
+# syncd image: `syncd run` as a long-lived, non-root daemon (see chart/templates/syncd/).
+#
+# Runs with a read-only root filesystem: everything syncd writes goes to /state (guide
+# checkouts, ownership records, the lock) and /tmp, both expected on volumes. With plain
+# Docker: docker run --read-only --tmpfs /tmp -v syncd-state:/state -v ./config:/config:ro IMAGE
+#
+# No HEALTHCHECK: Kubernetes ignores it and probes /healthz and /readyz itself, the port is
+# configurable, and one-shot commands (`plan`, `apply`) run from this image would be flagged
+# unhealthy.
+
+# Both stages use the same base so the venv's interpreter symlink stays valid.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+# Only what the wheel needs; profiles/ ships as the `syncd_profiles` package (the presets).
+COPY pyproject.toml README.md ./
+COPY syncd/ syncd/
+COPY profiles/ profiles/
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir .
+
+FROM ${PYTHON_IMAGE}
+ARG PYTHON_IMAGE
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="syncd" \
+      org.opencontainers.image.description="Plan and apply TRaSH Guides settings to Sonarr and Radarr; runs as a scheduled daemon." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.base.name="${PYTHON_IMAGE}"
+
+# git: gitpython shells out to it to fetch the TRaSH Guides and Recyclarr templates. The
+# version is pinned to bookworm's 2.39 series so Debian security updates still apply.
+# UID/GID 1000 match the chart's global.uid/global.gid.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends 'git=1:2.39.*' \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --gid 1000 syncd \
+    && useradd --uid 1000 --gid 1000 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin syncd \
+    && install -d -o 1000 -g 1000 -m 0750 /state
+
+COPY --from=build /opt/venv /opt/venv
+
+# HOME and git's global config point at /tmp so nothing tries to write to the read-only root;
+# bytecode was compiled at install time, so Python never needs to write .pyc files.
+ENV PATH=/opt/venv/bin:$PATH \
+    HOME=/tmp \
+    GIT_CONFIG_GLOBAL=/tmp/gitconfig \
+    SYNCD_STATE_DIR=/state \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+
+WORKDIR /state
+VOLUME ["/state"]
+USER 1000:1000
+EXPOSE 9707
+ENTRYPOINT ["syncd"]
+CMD ["run", "-c", "/config/syncd.yml"]
