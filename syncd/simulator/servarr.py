@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -154,7 +155,7 @@ class SimulatedServarr:
         """Bind a free loopback port and serve in a daemon thread."""
         if self._server is not None:
             return
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server = _Server(("127.0.0.1", 0), _make_handler(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
@@ -281,6 +282,15 @@ class SimulatedServarr:
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+
+class _Server(ThreadingHTTPServer):
+    """A client that hangs up mid-answer (a cancelled read, a killed daemon) is normal here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _make_handler(simulator: SimulatedServarr) -> type[BaseHTTPRequestHandler]:
