@@ -3,8 +3,9 @@ planning and apply together. The CLI and the daemon call these use cases; nothin
 constructs clients or stores.
 
 Use cases: `prepare` (config + guides), `make_plan` (fetch live state concurrently for
-every instance, resolve, plan), `apply_plan` (execute, save ownership), `validate`
-(offline). Transports are injectable so tests and benchmarks can count requests.
+every instance, Sonarr/Radarr and qBittorrent alike, resolve, plan), `apply_plan` (execute,
+save ownership), `validate` (offline). Transports are injectable so tests and benchmarks can
+count requests.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import structlog
 from syncd import __version__
 from syncd.apply import execute as executing
 from syncd.config import load as config_load
-from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig
+from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig, QbittorrentConfig
 from syncd.desired import resolve
 from syncd.domain.state import DesiredInstance, LiveInstance, Ownership
 from syncd.errors import ApiError, Diagnostic, PlanError, SyncdError
@@ -31,14 +32,14 @@ from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.live import http as live_http
-from syncd.live import servarr
+from syncd.live import qbittorrent, servarr
 from syncd.plan import build
 from syncd.plan.model import InstancePlan, Plan
 from syncd.state import ownership as ownership_store
 
 log = structlog.get_logger()
 
-TransportFactory = Callable[[InstanceConfig], httpx.AsyncBaseTransport | None]
+TransportFactory = Callable[[InstanceConfig | QbittorrentConfig], httpx.AsyncBaseTransport | None]
 
 
 @dataclass(frozen=True)
@@ -157,17 +158,25 @@ def validate(prepared: Prepared) -> list[Diagnostic]:
     return [d for inst in prepared.config.instances for d in resolve_desired(prepared, inst).diagnostics]
 
 
-def select_instances(config: Config, names: Sequence[str]) -> tuple[InstanceConfig, ...]:
+def select_instances(
+    config: Config, names: Sequence[str]
+) -> tuple[tuple[InstanceConfig, ...], tuple[QbittorrentConfig, ...]]:
+    """The Sonarr/Radarr and the qBittorrent instances named (all of them when none are)."""
     if not names:
-        return config.instances
-    chosen = []
+        return config.instances, config.qbittorrent
+    servers: list[InstanceConfig] = []
+    torrents: list[QbittorrentConfig] = []
     for name in names:
         found = config.instance(name)
-        if found is None:
-            known = ", ".join(i.address for i in config.instances) or "none"
+        torrent = config.qbittorrent_instance(name) if found is None else None
+        if found is not None:
+            servers.append(found)
+        elif torrent is not None:
+            torrents.append(torrent)
+        else:
+            known = ", ".join(config.addresses) or "none"
             raise SyncdError(f"no instance named {name!r} in {config.path} (known: {known})")
-        chosen.append(found)
-    return tuple(chosen)
+    return tuple(servers), tuple(torrents)
 
 
 def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient:
@@ -211,15 +220,52 @@ async def _plan_instance(
     return plan, InstanceState(desired=desired, live=live, ownership=ownership)
 
 
+def _qbittorrent_client(instance: QbittorrentConfig, settings: Settings) -> live_http.ApiClient:
+    return qbittorrent.client(
+        instance.base_url,
+        instance=instance.address,
+        password=instance.password.get_secret_value() if instance.password else None,
+        transport=settings.transport_factory(instance),
+        backoffs=settings.read_backoffs,
+        timeout=settings.timeout_seconds,
+    )
+
+
+def _qbittorrent_gateway(
+    client: live_http.ApiClient, instance: QbittorrentConfig
+) -> qbittorrent.QbittorrentGateway:
+    return qbittorrent.QbittorrentGateway(
+        client,
+        name=instance.name,
+        username=instance.username,
+        password=instance.password.get_secret_value() if instance.password else None,
+    )
+
+
+async def _plan_qbittorrent(
+    instance: QbittorrentConfig, settings: Settings, counts: dict[str, int]
+) -> InstancePlan:
+    try:
+        async with _qbittorrent_client(instance, settings) as client:
+            live = await _qbittorrent_gateway(client, instance).fetch()
+            counts[instance.address] = client.stats.total()
+    except ApiError as exc:
+        return InstancePlan(instance=instance.address, service="qbittorrent", error=str(exc))
+    return build.build_preferences_plan(instance, live.preferences, fingerprint=live.fingerprint)
+
+
 async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequence[str] = ()) -> PlanOutcome:
     """Fetch every selected instance concurrently and plan it."""
-    chosen = select_instances(prepared.config, instances)
+    servers, torrents = select_instances(prepared.config, instances)
     counts: dict[str, int] = {}
-    results = await asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in chosen))
+    results, torrent_plans = await asyncio.gather(
+        asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in servers)),
+        asyncio.gather(*(_plan_qbittorrent(inst, settings, counts) for inst in torrents)),
+    )
     plan = Plan(
         syncd_version=__version__,
         guide_revision=prepared.guides.revision,
-        instances=tuple(r[0] for r in results),
+        instances=tuple(r[0] for r in results) + tuple(torrent_plans),
         diagnostics=tuple(
             Diagnostic(location="guides", message=w, severity="warning") for w in prepared.warnings
         ),
@@ -266,8 +312,18 @@ async def apply_plan(
     sink = on_event or _log_event
     config = outcome.prepared.config
     by_address = {i.address: i for i in config.instances}
+    torrents = {q.address: q for q in config.qbittorrent}
 
     async def one(instance_plan: InstancePlan) -> executing.ApplyResult:
+        torrent = torrents.get(instance_plan.instance)
+        if torrent is not None:
+            async with _qbittorrent_client(torrent, settings) as client:
+                return await executing.execute_preferences(
+                    instance_plan,
+                    _qbittorrent_gateway(client, torrent),
+                    on_event=sink,
+                    should_stop=should_stop,
+                )
         state = outcome.states[instance_plan.instance]
         assert state.live is not None
         inst = by_address[instance_plan.instance]

@@ -5,6 +5,9 @@ definitions in one bulk write, naming, media management, quality profiles (which
 list every custom format id the server has, so they come after the CFs), and deletes last.
 The first failed write stops the instance: the result says what was applied and what was
 not, and the next run converges. Progress is reported through `on_event`, never printed.
+
+A qBittorrent instance's plan (its preferences) is executed by `execute_preferences`: one
+write of only the keys whose value changes.
 """
 
 from __future__ import annotations
@@ -41,6 +44,12 @@ class Writer(Protocol):
         self, live_raw: Mapping[str, Any], profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]
     ) -> Any: ...
     async def delete_profile(self, profile_id: int) -> None: ...
+
+
+class PreferencesWriter(Protocol):
+    """The one write a qBittorrent instance needs (implemented by `syncd.live.qbittorrent`)."""
+
+    async def set_preferences(self, changed: Mapping[str, Any]) -> None: ...
 
 
 EventSink = Callable[[str, Mapping[str, Any]], None]
@@ -127,6 +136,46 @@ async def execute(
         applied=tuple(run.applied),
         not_applied=not_applied,
         ownership=build.ownership_after(_applied_only(plan, run.applied), ownership, run.created_ids),
+        failed=failed,
+        error=error,
+        stopped=stopped,
+    )
+
+
+async def execute_preferences(
+    plan: InstancePlan,
+    writer: PreferencesWriter,
+    *,
+    on_event: EventSink = _ignore_event,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ApplyResult:
+    """Apply a qBittorrent instance's plan; it owns nothing, so the ownership stays empty."""
+    pending = list(plan.actionable)
+    applied: list[str] = []
+    failed: str | None = None
+    error: str | None = None
+    stopped = False
+    for change in pending:
+        if should_stop():
+            stopped = True
+            on_event("apply.stopped", {"instance": plan.instance})
+            break
+        before = change.before or {}
+        changed = {k: v for k, v in (change.after or {}).items() if k not in before or before[k] != v}
+        on_event("apply.change.start", {"address": change.address, "action": change.action.value})
+        try:
+            await writer.set_preferences(changed)
+        except SyncdError as exc:
+            failed, error = change.address, str(exc)
+            on_event("apply.change.failed", {"address": change.address, "error": error})
+            break
+        applied.append(change.address)
+        on_event("apply.change.done", {"address": change.address, "action": change.action.value})
+    return ApplyResult(
+        instance=plan.instance,
+        applied=tuple(applied),
+        not_applied=tuple(c.address for c in pending if c.address not in applied),
+        ownership=Ownership(),
         failed=failed,
         error=error,
         stopped=stopped,

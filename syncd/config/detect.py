@@ -3,7 +3,7 @@
 The same key means different things in Recyclarr and Configarr (`custom_format_groups`,
 `preferred_ratio`, the delete switches), so the dialect is decided once per file, never per key:
 
-- syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`;
+- syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`, `qbittorrent:`;
 - Configarr: any Configarr-only top-level key, or a Configarr-only key or shape in an instance;
 - Recyclarr otherwise.
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from syncd.config.model import Dialect
 
-SYNCD_TOP_LEVEL_KEYS = frozenset({"syncd", "guides", "state_dir", "schedule"})
+SYNCD_TOP_LEVEL_KEYS = frozenset({"syncd", "guides", "state_dir", "schedule", "qbittorrent"})
 
 CONFIGARR_TOP_LEVEL_KEYS = frozenset(
     {

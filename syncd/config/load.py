@@ -82,6 +82,7 @@ def load_config(
         state_dir=settings.state_dir,
         schedule=document.schedule,
         instances=instances,
+        qbittorrent=document.qbittorrent,
     )
 
 

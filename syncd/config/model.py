@@ -211,6 +211,35 @@ class InstanceConfig(Frozen):
         return f"{self.service}.{self.name}"
 
 
+class PreferenceSetting(Frozen):
+    """One qBittorrent WebUI API preference key and the value syncd keeps it at."""
+
+    key: str
+    value: Any
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+class QbittorrentConfig(Frozen):
+    """A qBittorrent instance (syncd dialect only). Without `username`/`password` syncd does not
+    log in and relies on qBittorrent's WebUI auth subnet whitelist."""
+
+    name: str
+    base_url: str
+    username: str | None = None
+    password: SecretStr | None = None
+    preferences: tuple[PreferenceSetting, ...] = ()
+    origin: Origin = UNKNOWN_ORIGIN
+
+    @property
+    def address(self) -> str:
+        return f"qbittorrent.{self.name}"
+
+    @property
+    def wanted(self) -> dict[str, Any]:
+        """The managed preferences as the API spells them."""
+        return {p.key: p.value for p in self.preferences}
+
+
 class ScheduleConfig(Frozen):
     """When `syncd run` syncs: a cron expression or an interval in seconds (default hourly)."""
 
@@ -226,6 +255,25 @@ class Config(Frozen):
     state_dir: Path = Path(".syncd-state")
     schedule: ScheduleConfig = ScheduleConfig()
     instances: tuple[InstanceConfig, ...] = ()
+    qbittorrent: tuple[QbittorrentConfig, ...] = ()
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every instance address: Sonarr/Radarr, then qBittorrent."""
+        return tuple(i.address for i in self.instances) + tuple(q.address for q in self.qbittorrent)
+
+    @property
+    def secret_values(self) -> tuple[str, ...]:
+        """Every API key and password, for scrubbing text shown to the outside."""
+        keys = tuple(i.api_key.get_secret_value() for i in self.instances)
+        return keys + tuple(q.password.get_secret_value() for q in self.qbittorrent if q.password)
+
+    def qbittorrent_instance(self, address: str) -> QbittorrentConfig | None:
+        """Find a qBittorrent instance by `qbittorrent.name` or by bare name."""
+        for inst in self.qbittorrent:
+            if address in (inst.address, inst.name):
+                return inst
+        return None
 
     def instance(self, address: str) -> InstanceConfig | None:
         """Find an instance by `service.name` or by bare name."""

@@ -20,7 +20,7 @@ import structlog
 
 from syncd import app
 from syncd.apply.execute import ApplyResult
-from syncd.config.model import Config
+from syncd.config.model import Config, InstanceConfig, QbittorrentConfig
 from syncd.daemon import drift
 from syncd.daemon.metrics import Metrics
 from syncd.daemon.status import CycleStatus, DaemonStatus, DriftRecord, Scrubber
@@ -59,12 +59,12 @@ class Cycle:
     async def run(self, config: Config, *, should_stop: Callable[[], bool]) -> str:
         """One cycle; returns success, partial, failed, stopped or skipped."""
         run_id = uuid.uuid4().hex[:12]
-        scrub = Scrubber(tuple(i.api_key.get_secret_value() for i in config.instances))
+        scrub = Scrubber(config.secret_values)
         with structlog.contextvars.bound_contextvars(run_id=run_id):
             started, clock_start = self._clock(), time.monotonic()
             self._status.cycle = CycleStatus(running=True, run_id=run_id, started_at=started)
-            self._status.keep_only(tuple(i.address for i in config.instances))
-            log.info("sync.start", instances=len(config.instances))
+            self._status.keep_only(config.addresses)
+            log.info("sync.start", instances=len(config.addresses))
             error: str | None = None
             try:
                 result = await self._locked(config, run_id, scrub, should_stop)
@@ -114,9 +114,9 @@ class Cycle:
             self._metrics.guide.info({"revision": revision})
             self.phase = "planning"
             outcome = await app.make_plan(prepared, self._settings)
+            instances: list[InstanceConfig | QbittorrentConfig] = [*config.instances, *config.qbittorrent]
             inputs = {
-                inst.address: drift.Inputs(drift.config_fingerprint(inst), revision)
-                for inst in config.instances
+                inst.address: drift.Inputs(drift.config_fingerprint(inst), revision) for inst in instances
             }
             for plan in outcome.plan.instances:
                 self._record_drift(plan, inputs[plan.instance], run_id)

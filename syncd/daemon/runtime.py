@@ -228,8 +228,7 @@ class Daemon:
         return "accepted"
 
     def _reject(self, seen: str, error: str) -> None:
-        secrets = self.config.instances if self.config else ()
-        text = Scrubber(tuple(i.api_key.get_secret_value() for i in secrets))(error)
+        text = Scrubber(self.config.secret_values if self.config else ())(error)
         reload_state = self.status.reload
         reload_state.rejected_fingerprint = seen
         reload_state.rejected_at = self._clock()
@@ -245,7 +244,7 @@ class Daemon:
         reload_state.loaded_at = self._clock()
         self._clear_rejection()
         self.status.schedule = schedule.describe(accepted.config.schedule)
-        self.status.keep_only(tuple(i.address for i in accepted.config.instances))
+        self.status.keep_only(accepted.config.addresses)
         if previous is not None and previous.schedule != accepted.config.schedule and self._scheduler.running:
             self._scheduler.reschedule_job(JOB_ID, trigger=accepted.trigger)
             log.info("schedule.changed", schedule=self.status.schedule)

@@ -1,4 +1,5 @@
-"""One HTTP client per Sonarr/Radarr instance: requests, retries and error translation.
+"""One HTTP client per server instance (Sonarr/Radarr, qBittorrent): requests, retries and
+error translation.
 
 `ApiClient` is the only place that touches httpx. Every failure leaves it as a
 `syncd.errors.ApiError`, built by the `_error_for_*` methods and raised only in
@@ -15,7 +16,8 @@ Retries (kopf `api.request` style, backoffs from the caller, sleep injectable fo
   to the caller, which re-plans from fresh live state instead of guessing.
 
 The API key travels only in the `X-Api-Key` header. It is never logged, and any text that
-leaves this module (exception messages, log fields) is scrubbed of it.
+leaves this module (exception messages, log fields) is scrubbed of it and of every other secret
+the client was given (a qBittorrent password sent in a login form).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -55,11 +57,13 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class ApiClient:
-    """Talks to one Sonarr/Radarr instance under `<base_url>/api/v3`.
+    """Talks to one server under `<base_url><api_prefix>` (Sonarr/Radarr: `/api/v3`).
 
     Paths are relative to the API prefix (`client.get("customformat")`). Bodies are decoded
-    JSON (`None` for an empty body). `stats` counts the HTTP requests sent per method,
-    retries included.
+    JSON (`None` for an empty body); `post_form` returns the body as text. `stats` counts the
+    HTTP requests sent per method, retries included. Without an `api_key` no `X-Api-Key` header
+    is sent; `headers` are added to every request, cookies a server sets are kept for the
+    client's lifetime, and `auth_messages` says what a 401/403 means for this kind of server.
 
         async with ApiClient("http://sonarr:8989", key, instance="sonarr.main") as client:
             formats = await client.get("customformat")
@@ -68,23 +72,33 @@ class ApiClient:
     def __init__(
         self,
         base_url: str,
-        api_key: str,
+        api_key: str = "",
         *,
         instance: str,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         backoffs: Sequence[float] = DEFAULT_BACKOFFS,
         sleep: Sleep = asyncio.sleep,
+        api_prefix: str = API_PREFIX,
+        headers: Mapping[str, str] | None = None,
+        secrets: Sequence[str] = (),
+        auth_messages: Mapping[int, str] | None = None,
     ) -> None:
         self.instance = instance
         self.base_url = base_url.rstrip("/")
         self.stats: Counter[str] = Counter()
-        self._api_key = api_key
+        self._api_prefix = api_prefix
+        self._secrets = tuple(s for s in (api_key, *secrets) if s)
+        self._auth_messages = auth_messages or {401: "API key rejected", 403: "API key rejected"}
         self._backoffs = tuple(backoffs)
         self._sleep = sleep
         self._client = httpx.AsyncClient(
-            base_url=self.base_url + API_PREFIX,
-            headers={"X-Api-Key": api_key, "Accept": "application/json"},
+            base_url=self.base_url + api_prefix,
+            headers={
+                "Accept": "application/json",
+                **({"X-Api-Key": api_key} if api_key else {}),
+                **(headers or {}),
+            },
             timeout=timeout,
             transport=transport,
         )
@@ -115,7 +129,19 @@ class ApiClient:
     async def delete(self, path: str) -> None:
         await self._request("DELETE", path)
 
-    async def _request(self, method: str, path: str, body: Any = None) -> Any:
+    async def post_form(self, path: str, form: Mapping[str, str]) -> str:
+        """POST an url-encoded form; the answer's body as text (qBittorrent answers `Ok.`)."""
+        return str(await self._request("POST", path, form=form, as_text=True))
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        form: Mapping[str, str] | None = None,
+        as_text: bool = False,
+    ) -> Any:
         url = self._url(path)
         attempt = 0
         while True:
@@ -123,7 +149,7 @@ class ApiClient:
             cause: httpx.HTTPError | None = None
             self.stats[method] += 1
             try:
-                response = await self._client.request(method, path, json=body)
+                response = await self._client.request(method, path, json=body, data=form)
             except httpx.TransportError as exc:
                 cause = exc
                 error: ApiError = self._error_for_transport(exc, url)
@@ -137,6 +163,8 @@ class ApiClient:
                     status=response.status_code,
                 )
                 if response.is_success:
+                    if as_text:
+                        return response.text
                     if not response.content:
                         return None
                     try:
@@ -163,10 +191,12 @@ class ApiClient:
             await self._sleep(delay)
 
     def _url(self, path: str) -> str:
-        return f"{self.base_url}{API_PREFIX}/{path.lstrip('/')}"
+        return f"{self.base_url}{self._api_prefix}/{path.lstrip('/')}"
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._api_key, _REDACTED) if self._api_key else text
+        for secret in self._secrets:
+            text = text.replace(secret, _REDACTED)
+        return text
 
     def _error_for_body(self, response: httpx.Response, url: str) -> ApiError:
         return ApiError(
@@ -187,7 +217,10 @@ class ApiClient:
         status = response.status_code
         what = f"{method} {url} answered {status}"
         if status in (401, 403):
-            return ApiAuthError(f"{what}: API key rejected", instance=self.instance, status=status)
+            detail = "; ".join(self._scrub(m) for m in _server_messages(response))
+            meaning = self._auth_messages.get(status, "not authorized")
+            message = f"{what}: {meaning}" + (f" (the server says: {detail})" if detail else "")
+            return ApiAuthError(message, instance=self.instance, status=status)
         if status == 404:
             return ApiNotFoundError(f"{what}: not found", instance=self.instance, status=status)
         if status in _REJECTED:

@@ -5,15 +5,20 @@ renames update the same server object); otherwise a single case-insensitive name
 adopted; two name matches are an error for that object; no match means create. Deletes are
 planned only for what the delete policy allows. Changes come out in apply order: custom
 formats, quality definitions, naming, media management, quality profiles, then deletes.
+
+A qBittorrent instance has one resource, its preferences (`build_preferences_plan`), diffed
+like the naming and media-management singletons.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from syncd.config.model import QbittorrentConfig
 from syncd.domain.resources import ProfileItem, QualityProfile
 from syncd.domain.state import (
     DesiredInstance,
@@ -90,6 +95,22 @@ def _change(
     after: Mapping[str, Any] | None,
     reason: str,
 ) -> Change:
+    return _make_change(
+        ctx.instance, kind, name, key=key, live_id=live_id, before=before, after=after, reason=reason
+    )
+
+
+def _make_change(
+    instance: str,
+    kind: ResourceType,
+    name: str,
+    *,
+    key: str = "",
+    live_id: int | None = None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    reason: str,
+) -> Change:
     if before is None:
         action = Action.CREATE
     elif after is None:
@@ -98,7 +119,7 @@ def _change(
         action = Action.UPDATE if before != after else Action.NOOP
     field_diff = diffing.diff(before, after) if action is Action.UPDATE else ()
     return Change(
-        instance=ctx.instance,
+        instance=instance,
         type=kind,
         name=name,
         action=action,
@@ -228,6 +249,63 @@ def _plan_singleton(
     ctx.add(
         _change(ctx, kind, kind.value, before=before, after=dict(sorted(wanted.items())), reason=kind.value)
     )
+
+
+def build_preferences_plan(
+    config: QbittorrentConfig, live: Mapping[str, Any], *, fingerprint: str
+) -> InstancePlan:
+    """The plan of one qBittorrent instance: a single change that shows only the managed keys.
+
+    qBittorrent ignores keys it does not know, so a key the server does not return, or a value of
+    another type than the server holds (it would never converge), is an error at its config line.
+    """
+    diagnostics = tuple(
+        Diagnostic(location=str(s.origin), message=f"{config.address}: {problem}")
+        for s in config.preferences
+        if (problem := _preference_problem(s.key, s.value, live)) is not None
+    )
+    changes: tuple[Change, ...] = ()
+    if config.preferences and not diagnostics:
+        wanted = dict(sorted(config.wanted.items()))
+        kind = ResourceType.QBITTORRENT_PREFERENCES
+        change = _make_change(
+            config.address,
+            kind,
+            "preferences",
+            before={k: live[k] for k in wanted},
+            after=wanted,
+            reason="preferences",
+        )
+        changes = (change,)
+    return InstancePlan(
+        instance=config.address,
+        service="qbittorrent",
+        changes=changes,
+        diagnostics=diagnostics,
+        live_fingerprint=fingerprint,
+    )
+
+
+def _preference_problem(key: str, value: Any, live: Mapping[str, Any]) -> str | None:
+    if key not in live:
+        near = difflib.get_close_matches(key, list(live), n=3, cutoff=0.6) or sorted(live)[:3]
+        return f"qBittorrent has no preference {key!r} (known keys include {', '.join(near)})"
+    held, wanted = _value_kind(live[key]), _value_kind(value)
+    if live[key] is not None and held != wanted:
+        return f"preference {key!r} must be {held}, got {wanted}"
+    return None
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "a mapping" if isinstance(value, Mapping) else type(value).__name__
 
 
 def _live_profile_value(profile: LiveProfile) -> QualityProfile:

@@ -38,10 +38,23 @@ class ResourceType(StrEnum):
     MEDIA_NAMING = "media_naming"
     MEDIA_MANAGEMENT = "media_management"
     QUALITY_PROFILE = "quality_profile"
+    QBITTORRENT_PREFERENCES = "qbittorrent_preferences"
 
     @property
     def order(self) -> int:
         return list(ResourceType).index(self)
+
+    @property
+    def singleton_name(self) -> str | None:
+        """The address suffix of a kind an instance has exactly one of; None for collections."""
+        return _SINGLETON_NAMES.get(self)
+
+
+_SINGLETON_NAMES = {
+    ResourceType.MEDIA_NAMING: "media_naming",
+    ResourceType.MEDIA_MANAGEMENT: "media_management",
+    ResourceType.QBITTORRENT_PREFERENCES: "preferences",
+}
 
 
 class Frozen(BaseModel):
@@ -77,9 +90,9 @@ class Change(Frozen):
 
     @property
     def address(self) -> str:
-        singleton = self.type in (ResourceType.MEDIA_NAMING, ResourceType.MEDIA_MANAGEMENT)
-        if singleton:
-            return f"{self.instance}.{self.type.value}"
+        singleton = self.type.singleton_name
+        if singleton is not None:
+            return f"{self.instance}.{singleton}"
         escaped = self.name.replace("\\", "\\\\").replace('"', '\\"')
         return f'{self.instance}.{self.type.value}["{escaped}"]'
 

@@ -444,10 +444,48 @@ def test_syncd_metrics_service_monitor_is_opt_in(render: Render) -> None:
     assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
 
 
+QBT_PREFERENCES: dict[str, Any] = {"syncd": {"qbittorrent": {"preferences": {"max_ratio": 2, "dht": False}}}}
+
+
+def test_syncd_binds_qbittorrent_to_wg0_when_the_vpn_is_on(render: Render) -> None:
+    config = _syncd_config(render({}))
+    assert config["qbittorrent"] == {
+        "main": {
+            "base_url": "http://media-server-qbittorrent:8080",
+            "preferences": {"current_network_interface": "wg0"},
+        }
+    }
+    override = {"syncd": {"qbittorrent": {"preferences": {"current_network_interface": "eth0"}}}}
+    assert _syncd_config(render(override))["qbittorrent"]["main"]["preferences"] == {
+        "current_network_interface": "wg0"
+    }
+
+
+def test_syncd_does_not_bind_qbittorrent_without_the_vpn(render: Render) -> None:
+    assert "qbittorrent" not in _syncd_config(render(NO_VPN))
+    config = _syncd_config(render({**NO_VPN, **QBT_PREFERENCES}))
+    assert config["qbittorrent"]["main"]["preferences"] == {"max_ratio": 2, "dht": False}
+    assert "qbittorrent" not in _syncd_config(render({"qbittorrent": {"enabled": False}}))
+
+
+def test_schema_refuses_the_write_only_qbittorrent_password(chart: helm_python.Chart) -> None:
+    with pytest.raises(helm_python.HelmValuesError, match="web_ui_password"):
+        chart.render(
+            {"syncd": {"qbittorrent": {"preferences": {"web_ui_password": "hunter22"}}}},
+            name="media-server",
+            namespace="media-server",
+        )
+
+
 @pytest.mark.parametrize(
     "values",
-    [{}, {"syncd": {"schedule": {"cron": "0 * * * *"}, "sonarrPresets": ["sonarr-web-2160p"]}}, ONLY_SYNCD],
-    ids=["defaults", "cron-and-2160p", "only-syncd"],
+    [
+        {},
+        {"syncd": {"schedule": {"cron": "0 * * * *"}, "sonarrPresets": ["sonarr-web-2160p"]}},
+        ONLY_SYNCD,
+        QBT_PREFERENCES,
+    ],
+    ids=["defaults", "cron-and-2160p", "only-syncd", "qbittorrent-preferences"],
 )
 def test_rendered_syncd_config_passes_syncd_validation(
     render: Render, values: dict[str, Any], tmp_path: Path
@@ -456,7 +494,11 @@ def test_rendered_syncd_config_passes_syncd_validation(
     path = tmp_path / "syncd.yml"
     path.write_text(_named(render(values), "ConfigMap", "syncd")["data"]["syncd.yml"], encoding="utf-8")
     config = load.load_config(path, env={"SONARR_API_KEY": "0" * 32, "RADARR_API_KEY": "1" * 32})
-    assert config is not None
+    wanted = values.get("syncd", {}).get("qbittorrent", {}).get("preferences", {})
+    expected = {} if values is ONLY_SYNCD else {**wanted, "current_network_interface": "wg0"}
+    assert {q.address: q.wanted for q in config.qbittorrent} == (
+        {"qbittorrent.main": expected} if expected else {}
+    )
 
 
 def test_every_image_in_values_carries_flux_image_automation_markers() -> None:

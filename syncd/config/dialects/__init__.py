@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import structlog
 
-from syncd.config.model import GuidesConfig, Origin, ScheduleConfig, Service, TrashRef
+from syncd.config.model import GuidesConfig, Origin, QbittorrentConfig, ScheduleConfig, Service, TrashRef
 from syncd.config.yamlfile import YamlList, YamlMap, show, source_text
 from syncd.errors import ConfigError
 
@@ -42,6 +42,7 @@ class Document:
     guides: GuidesConfig = field(default_factory=GuidesConfig)
     state_dir: Path | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    qbittorrent: tuple[QbittorrentConfig, ...] = ()
 
 
 def fail(origin: Origin, message: str) -> NoReturn:

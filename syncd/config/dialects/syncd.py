@@ -1,9 +1,12 @@
 """syncd's own dialect: Recyclarr v8 shapes plus syncd's top level and extras. Pure: no I/O.
 
-Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `sonarr`, `radarr`. Instances take
-Recyclarr's keys except `delete_old_custom_formats`, which is replaced by the `delete:` map, and
-add profile `language`, `quality_definition.ratio_mode`, and raw `api` maps in `media_naming`
-and `media_management`. Every unknown key is an error naming file:line (see docs/configuration.md).
+Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `sonarr`, `radarr`, `qbittorrent`.
+Instances take Recyclarr's keys except `delete_old_custom_formats`, which is replaced by the
+`delete:` map, and add profile `language`, `quality_definition.ratio_mode`, and raw `api` maps in
+`media_naming` and `media_management`. qBittorrent instances (`base_url`, optional `username` and
+`password`, `preferences` of raw WebUI API keys) exist only in this dialect. Every unknown key is
+an error naming file:line (see docs/configuration.md); unknown preference keys are found at plan
+time, against the keys the server returns.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import re
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from pydantic import SecretStr
+
 from syncd.config.dialects import (
     SERVICES,
     Document,
     InstanceNode,
+    as_map,
     check_keys,
     fail,
     get_bool,
@@ -25,6 +31,7 @@ from syncd.config.dialects import (
     get_str_list,
     instance_nodes,
     list_maps,
+    require_str,
     to_plain,
     type_name,
 )
@@ -37,13 +44,28 @@ from syncd.config.model import (
     GuidesConfig,
     GuideSource,
     InstanceConfig,
+    PreferenceSetting,
+    QbittorrentConfig,
     ScheduleConfig,
 )
 from syncd.config.yamlfile import YamlMap
 
 FORMAT_VERSION = 1
-TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", *SERVICES)
+TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", *SERVICES, "qbittorrent")
 INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete"}
+QBITTORRENT_KEYS = ("base_url", "username", "password", "preferences")
+# Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
+# second, so either would show as a change on every plan.
+UNMANAGEABLE_PREFERENCES = {
+    "web_ui_password": (
+        "web_ui_password is write-only (qBittorrent never returns it), so syncd cannot tell whether it "
+        "differs; set the WebUI password in qBittorrent itself (or pre-seed WebUI\\Password_PBKDF2 in "
+        "qBittorrent.conf) and give syncd the same credentials as 'username' and 'password'"
+    ),
+    "current_interface_name": (
+        "current_interface_name is read-only (qBittorrent derives it); set current_network_interface instead"
+    ),
+}
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -67,6 +89,45 @@ def read_document(document: YamlMap, *, config_dir: Path) -> Document:
         guides=_guides(document, config_dir),
         state_dir=config_dir / Path(state_dir).expanduser() if state_dir else None,
         schedule=_schedule(document),
+        qbittorrent=_qbittorrent(document),
+    )
+
+
+def _qbittorrent(document: YamlMap) -> tuple[QbittorrentConfig, ...]:
+    instances = as_map(document.get("qbittorrent"), document.origin_of("qbittorrent"), "qbittorrent")
+    return tuple(
+        _qbittorrent_instance(name, as_map(node, instances.origin_of(name), f"qbittorrent instance {name!r}"))
+        for name, node in instances.items()
+    )
+
+
+def _qbittorrent_instance(name: str, node: YamlMap) -> QbittorrentConfig:
+    where = f"qbittorrent instance {name!r}"
+    check_keys(node, QBITTORRENT_KEYS, strict=True, where=where)
+    username, password = get_str(node, "username"), get_str(node, "password")
+    if (username is None) != (password is None):
+        fail(
+            node.origin,
+            f"{where} needs both 'username' and 'password', or neither "
+            "(then qBittorrent's WebUI auth subnet whitelist must cover syncd)",
+        )
+    preferences = get_map(node, "preferences") or YamlMap(node.origin)
+    settings = []
+    for key, value in preferences.items():
+        origin = preferences.origin_of(key)
+        if key in UNMANAGEABLE_PREFERENCES:
+            fail(origin, UNMANAGEABLE_PREFERENCES[key])
+        if value is None:
+            fail(origin, f"preference {key!r} needs a value")
+        plain = to_plain(YamlMap(origin, {key: value}))[key]
+        settings.append(PreferenceSetting(key=key, value=plain, origin=origin))
+    return QbittorrentConfig(
+        name=name,
+        base_url=require_str(node, "base_url", where).rstrip("/"),
+        username=username,
+        password=None if password is None else SecretStr(password),
+        preferences=tuple(settings),
+        origin=node.origin,
     )
 
 

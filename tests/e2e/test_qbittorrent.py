@@ -1,0 +1,124 @@
+"""End to end through the CLI: syncd binds a (simulated) qBittorrent to wg0, converges, keeps
+saved plans and `--instance` working, and fails clearly, without the password, on bad logins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from syncd.simulator import SimulatedServarr
+from syncd.simulator.qbittorrent import SimulatedQbittorrent
+from tests.e2e.conftest import run, writes
+
+PASSWORD = "qbt-e2e-Passw0rd"
+CONFIG = """\
+syncd: 1
+qbittorrent:
+  main:
+    base_url: {url}
+    username: admin
+    password: !env QBT_PASSWORD
+    preferences:
+      current_network_interface: wg0
+      max_ratio_enabled: true
+      max_ratio: 2
+{extra}"""
+
+
+@pytest.fixture
+def qbt() -> Iterator[SimulatedQbittorrent]:
+    with SimulatedQbittorrent(username="admin", password=PASSWORD) as server:
+        yield server
+
+
+def write_config(tmp_path: Path, url: str, extra: str = "") -> Path:
+    path = tmp_path / "syncd.yml"
+    path.write_text(CONFIG.format(url=url, extra=extra), encoding="utf-8")
+    return path
+
+
+def test_plan_apply_binds_to_wg0_and_converges(
+    env: Path, tmp_path: Path, qbt: SimulatedQbittorrent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    config = str(write_config(tmp_path, qbt.url))
+    plan = run("plan", "-c", config)
+    assert plan.code == 0, plan.err
+    assert "# qbittorrent.main.preferences will be updated in-place" in plan.out
+    assert '~ current_network_interface = "" -> "wg0"' in plan.out
+    assert "~ max_ratio = -1 -> 2" in plan.out
+    assert "Plan: 0 to add, 1 to change, 0 to destroy." in plan.out
+    assert [f"{r.method} {r.path}" for r in qbt.requests] == [
+        "POST /api/v2/auth/login",
+        "GET /api/v2/app/preferences",
+    ]
+
+    applied = run("apply", "-c", config)
+    assert applied.code == 0, applied.err + applied.out
+    (write,) = qbt.writes()
+    assert (
+        write.form["json"]
+        == '{"current_network_interface": "wg0", "max_ratio": 2, "max_ratio_enabled": true}'
+    )
+    assert qbt.preferences["current_network_interface"] == "wg0"
+
+    again = run("plan", "-c", config)
+    assert "No changes." in again.out
+    qbt.requests.clear()
+    assert run("apply", "-c", config).code == 0
+    assert qbt.writes() == []
+
+
+def test_a_saved_plan_for_one_instance_is_applied_and_refused_once_stale(
+    env: Path,
+    tmp_path: Path,
+    qbt: SimulatedQbittorrent,
+    sonarr: SimulatedServarr,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    sonarr_block = f"sonarr:\n  main:\n    base_url: {sonarr.url}\n    api_key: !env SONARR_KEY\n"
+    config = str(write_config(tmp_path, qbt.url, sonarr_block))
+    saved = str(tmp_path / "plan.json")
+    assert run("plan", "-c", config, "--instance", "qbittorrent.main", "--out", saved).code == 0
+    qbt.preferences["dht"] = False  # changed in the WebUI after the plan was made
+    refused = run("apply", "-c", config, saved)
+    assert refused.code == 1 and "changed since the plan was made" in refused.err
+    assert qbt.writes() == []
+
+    assert run("plan", "-c", config, "--instance", "qbittorrent.main", "--out", saved).code == 0
+    applied = run("apply", "-c", config, saved)
+    assert applied.code == 0, applied.err
+    assert "qbittorrent.main: applied 1 change(s)." in applied.out
+    assert qbt.preferences["current_network_interface"] == "wg0"
+    assert writes(sonarr) == []
+
+
+def test_bad_credentials_are_a_clear_error_without_the_password(
+    env: Path, tmp_path: Path, qbt: SimulatedQbittorrent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", "not-the-Passw0rd")
+    config = str(write_config(tmp_path, qbt.url))
+    plan = run("plan", "-c", config)
+    assert plan.code == 1
+    assert "refused the login of user 'admin': wrong username or password" in plan.out + plan.err
+    assert "not-the-Passw0rd" not in plan.out + plan.err
+    applied = run("apply", "-c", config)
+    assert applied.code == 1 and "nothing was written" in applied.err
+    assert "not-the-Passw0rd" not in applied.out + applied.err
+    assert qbt.writes() == []
+
+
+def test_an_unknown_preference_is_a_plan_error_at_its_line(
+    env: Path, tmp_path: Path, qbt: SimulatedQbittorrent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    path = write_config(tmp_path, qbt.url)
+    path.write_text(path.read_text().replace("max_ratio: 2", "max_ratoi: 2"), encoding="utf-8")
+    plan = run("plan", "-c", str(path))
+    assert plan.code == 1
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "max_ratoi" in text)
+    assert f"{path}:{line}: qbittorrent.main: qBittorrent has no preference 'max_ratoi'" in plan.out
+    assert "max_ratio" in plan.out
