@@ -155,7 +155,9 @@ def resolve_desired(prepared: Prepared, instance: InstanceConfig) -> DesiredInst
 
 def validate(prepared: Prepared) -> list[Diagnostic]:
     """Offline: every problem of config against guides, no server contacted."""
-    return [d for inst in prepared.config.instances for d in resolve_desired(prepared, inst).diagnostics]
+    return resolve.validate(
+        prepared.config, prepared.guides, local_custom_formats=prepared.local_custom_formats
+    )
 
 
 def select_instances(

@@ -247,7 +247,7 @@ async def _validate(args: argparse.Namespace, settings: app.Settings, out: TextI
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         raise ValidationFailed(errors)
-    count = len(prepared.config.instances)
+    count = len(prepared.config.addresses)
     out.write(
         f"{args.config}: valid ({count} instance{'s' if count != 1 else ''}, {prepared.config.dialect.value} format)\n"
     )

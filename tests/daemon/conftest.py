@@ -4,7 +4,7 @@ config for both, and a `Daemon` driven in-process with short timings."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +14,7 @@ import pytest
 from syncd import app
 from syncd.daemon.runtime import Daemon, Options
 from syncd.simulator import SimulatedServarr
-from tests.fakes.openapi import OpenApiValidator
-from tests.gitrepos import make_git_repo
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
-SONARR_KEY = "sonarr-daemon-key-0123456789abcdef"
-RADARR_KEY = "radarr-daemon-key-0123456789abcdef"
+from tests.shared import RADARR_KEY, SONARR_KEY
 
 CONFIG = """\
 syncd: 1
@@ -45,27 +40,6 @@ def config_text(
     sonarr: SimulatedServarr, radarr: SimulatedServarr, *, interval: str = "1h", sonarr_extra: str = ""
 ) -> str:
     return CONFIG.format(interval=interval, sonarr=sonarr.url, radarr=radarr.url, sonarr_extra=sonarr_extra)
-
-
-@pytest.fixture(scope="session")
-def guides_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return make_git_repo(SHARED / "trash-guides", tmp_path_factory.mktemp("guides") / "trash-guides")
-
-
-@pytest.fixture
-def sonarr() -> Iterator[SimulatedServarr]:
-    with SimulatedServarr(
-        "sonarr", api_key=SONARR_KEY, request_validator=OpenApiValidator("sonarr")
-    ) as server:
-        yield server
-
-
-@pytest.fixture
-def radarr() -> Iterator[SimulatedServarr]:
-    with SimulatedServarr(
-        "radarr", api_key=RADARR_KEY, request_validator=OpenApiValidator("radarr")
-    ) as server:
-        yield server
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from syncd.daemon import page
 from syncd.daemon.runtime import Daemon
 from syncd.logs import configure_logging
 from syncd.simulator import SimulatedServarr
-from tests.daemon.conftest import RADARR_KEY, Harness, get
+from tests.daemon.conftest import Harness, get
+from tests.shared import RADARR_KEY
 
 
 def fetch_all(daemon: Daemon, paths: tuple[str, ...]) -> dict[str, httpx.Response]:

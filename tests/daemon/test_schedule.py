@@ -13,7 +13,8 @@ from syncd.config.model import Config, ScheduleConfig
 from syncd.daemon import schedule
 from syncd.errors import ConfigError
 from syncd.simulator import SimulatedServarr
-from tests.daemon.conftest import SONARR_KEY, Harness, config_text, eventually
+from tests.daemon.conftest import Harness, config_text, eventually
+from tests.shared import SONARR_KEY
 
 
 def test_syncs_at_start_and_then_on_the_interval(

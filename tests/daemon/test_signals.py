@@ -13,9 +13,10 @@ import pytest
 
 from syncd import cli
 from syncd.simulator import SimulatedServarr
-from tests.daemon.conftest import SONARR_KEY, config_text
+from tests.daemon.conftest import config_text
 from tests.daemon.process import DaemonProcess
 from tests.fakes.openapi import OpenApiValidator
+from tests.shared import SONARR_KEY
 
 GRACE = 10.0
 

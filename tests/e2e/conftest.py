@@ -1,11 +1,10 @@
-"""End-to-end fixtures: guide and template git repos made from the shared fixtures, simulated
-Sonarr/Radarr servers that check every request body against the OpenAPI specs, and a
-runner for the real CLI entry point."""
+"""End-to-end fixtures: the Recyclarr templates as a git repo, the environment pointing syncd
+at the local repos, and a runner for the real CLI entry point (guides and simulated servers
+come from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,12 +12,8 @@ import pytest
 
 from syncd import cli
 from syncd.simulator import SimulatedServarr
-from tests.fakes.openapi import OpenApiValidator
 from tests.gitrepos import make_git_repo
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
-SONARR_KEY = "sonarr-e2e-key-0123456789abcdef"
-RADARR_KEY = "radarr-e2e-key-0123456789abcdef"
+from tests.shared import RADARR_KEY, SHARED, SONARR_KEY
 
 
 @dataclass(frozen=True)
@@ -29,31 +24,10 @@ class Result:
 
 
 @pytest.fixture(scope="session")
-def guides_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return make_git_repo(SHARED / "trash-guides", tmp_path_factory.mktemp("guides") / "trash-guides")
-
-
-@pytest.fixture(scope="session")
 def templates_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return make_git_repo(
         SHARED / "recyclarr-templates", tmp_path_factory.mktemp("templates") / "config-templates"
     )
-
-
-@pytest.fixture
-def sonarr() -> Iterator[SimulatedServarr]:
-    with SimulatedServarr(
-        "sonarr", api_key=SONARR_KEY, request_validator=OpenApiValidator("sonarr")
-    ) as server:
-        yield server
-
-
-@pytest.fixture
-def radarr() -> Iterator[SimulatedServarr]:
-    with SimulatedServarr(
-        "radarr", api_key=RADARR_KEY, request_validator=OpenApiValidator("radarr")
-    ) as server:
-        yield server
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import pytest
 
 from syncd.simulator import SimulatedServarr
 from syncd.state import ownership
-from tests.e2e.conftest import SHARED, SONARR_KEY, run, writes
+from tests.e2e.conftest import run, writes
 from tests.gitrepos import make_git_repo
+from tests.shared import SHARED, SONARR_KEY
 
 BASE = """\
 syncd: 1

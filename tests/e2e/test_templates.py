@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from syncd.simulator import SimulatedServarr
-from tests.e2e.conftest import SHARED, run, writes
+from tests.e2e.conftest import run, writes
+from tests.shared import SHARED
 
 GUIDE = SHARED / "trash-guides" / "docs" / "json"
 
