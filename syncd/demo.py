@@ -1,6 +1,6 @@
 """`syncd demo`: the whole plan → apply → converged loop against simulated servers.
 
-Starts a simulated Sonarr v4 and Radarr v5 on loopback, writes a syncd config that uses
+Starts a simulated Sonarr v4, Radarr v5 and qBittorrent on loopback, writes a syncd config that uses
 the built-in presets, then plans, applies and plans again (which must show no changes),
 printing each step and the request counts. The TRaSH Guides come from the public
 repository, another git URL, or a local folder (made into a throw-away git repository so
@@ -21,6 +21,7 @@ import git
 
 from syncd import app
 from syncd.render import human as human_render
+from syncd.simulator.qbittorrent import SimulatedQbittorrent
 from syncd.simulator.servarr import SimulatedServarr
 
 DEMO_CONFIG = """\
@@ -42,6 +43,12 @@ radarr:
     api_key: !env SYNCD_DEMO_RADARR_API_KEY
     include:
       - preset: radarr-hd-bluray-web
+qbittorrent:
+  demo:
+    base_url: {qbittorrent_url}
+    preferences:
+      current_network_interface: wg0   # the VPN kill switch's third layer
+      queueing_enabled: true
 """
 
 PUBLIC_GUIDES = ("https://github.com/TRaSH-Guides/Guides.git", "master")
@@ -82,11 +89,16 @@ def _run_in(workdir: Path, guides: str | None, out: TextIO) -> int:
     with (
         SimulatedServarr("sonarr", api_key=sonarr_key) as sonarr,
         SimulatedServarr("radarr", api_key=radarr_key) as radarr,
+        SimulatedQbittorrent() as qbittorrent,
     ):
         config_path = workdir / "syncd.yml"
         config_path.write_text(
             DEMO_CONFIG.format(
-                guides_url=guides_url, guides_ref=guides_ref, sonarr_url=sonarr.url, radarr_url=radarr.url
+                guides_url=guides_url,
+                guides_ref=guides_ref,
+                sonarr_url=sonarr.url,
+                radarr_url=radarr.url,
+                qbittorrent_url=qbittorrent.url,
             ),
             encoding="utf-8",
         )
@@ -95,7 +107,8 @@ def _run_in(workdir: Path, guides: str | None, out: TextIO) -> int:
         out.write(
             textwrap.dedent(
                 f"""\
-                syncd demo: simulated Sonarr at {sonarr.url}, simulated Radarr at {radarr.url}
+                syncd demo: simulated Sonarr at {sonarr.url}, Radarr at {radarr.url},
+                qBittorrent at {qbittorrent.url}
                 config: {config_path}
 
                 == syncd plan ==

@@ -1,0 +1,21 @@
+"""`syncd demo` (the README's first command) runs the whole loop against simulated servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.conftest import run
+from tests.shared import SHARED
+
+
+def test_demo_plans_applies_and_converges(tmp_path: Path) -> None:
+    result = run("demo", "--guides", str(SHARED / "trash-guides"), "--workdir", str(tmp_path))
+    assert result.code == 0, result.out + result.err
+    plan, rest = result.out.split("== syncd apply ==", 1)
+    applied, again = rest.split("== syncd plan (again) ==", 1)
+    assert '# sonarr.demo.custom_format["BR-DISK"] will be created' in plan
+    assert '~ current_network_interface = "" -> "wg0"' in plan
+    for instance in ("sonarr.demo", "radarr.demo", "qbittorrent.demo"):
+        assert f"{instance}: " in applied and "FAILED" not in applied
+    assert "No changes." in again
+    assert (tmp_path / "syncd.yml").exists()
