@@ -181,6 +181,11 @@ def select_instances(
     return tuple(servers), tuple(torrents)
 
 
+def _config_dir(config: Config) -> Path:
+    """The folder the config lives in (Recyclarr keeps its state there)."""
+    return config.path if config.path.is_dir() else config.path.parent
+
+
 def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient:
     return live_http.ApiClient(
         base_url=instance.base_url,
@@ -199,7 +204,7 @@ async def _plan_instance(
     ownership = ownership_store.load(
         prepared.config.state_dir,
         instance.address,
-        recyclarr_dir=prepared.config.path.parent,
+        recyclarr_dir=_config_dir(prepared.config),
         base_url=instance.base_url,
     )
     try:

@@ -21,7 +21,15 @@ from syncd.config.dialects import Document, InstanceNode, as_list, check_keys, f
 from syncd.config.dialects import configarr as cfg_dialect
 from syncd.config.dialects import recyclarr as rec_dialect
 from syncd.config.dialects import syncd as syncd_dialect
-from syncd.config.model import Config, Dialect, GuidesConfig, GuideSource, InstanceConfig, Origin
+from syncd.config.model import (
+    Config,
+    Dialect,
+    GuidesConfig,
+    GuideSource,
+    InstanceConfig,
+    Origin,
+    QbittorrentConfig,
+)
 from syncd.config.yamlfile import Secrets, YamlMap, read_yaml
 from syncd.errors import ConfigError
 
@@ -49,13 +57,37 @@ class GuideSettings:
     state_dir: Path
 
 
+RECYCLARR_MAIN_FILES = ("recyclarr.yml", "recyclarr.yaml")
+
+
+def config_files(path: Path) -> tuple[Path, ...]:
+    """The files a config path stands for: the file itself, or for a folder Recyclarr's layout,
+    `recyclarr.yml` then every `configs/*.yml` in name order."""
+    if not path.is_dir():
+        return (path,)
+    main = [path / name for name in RECYCLARR_MAIN_FILES if (path / name).is_file()]
+    configs = path / "configs"
+    extra = sorted(p for p in configs.iterdir() if p.suffix in TEMPLATE_SUFFIXES) if configs.is_dir() else []
+    files = tuple(main + [p for p in extra if p.is_file()])
+    if not files:
+        raise ConfigError(f"{path}: a config folder needs recyclarr.yml or configs/*.yml")
+    return files
+
+
+def _anchor(path: Path) -> Path:
+    """A file path whose folder is the config folder: secrets, includes and state hang off it."""
+    return path / RECYCLARR_MAIN_FILES[0] if path.is_dir() else path
+
+
 def peek_guides(path: Path, *, env: Mapping[str, str], dialect: Dialect | None = None) -> GuideSettings:
     """The guide sources and state dir of `path` (env overrides applied), without resolving includes.
 
     The caller needs these to fetch the templates repo that `load_config` may then consult.
+    For a folder, the first file decides.
     """
-    chosen, document, _ = _read_document(path, env, dialect)
-    return _guide_settings(chosen, document, path, env)
+    first = config_files(path)[0]
+    chosen, document, _ = _read_document(first, env, dialect, secrets_beside=_anchor(path))
+    return _guide_settings(chosen, document, _anchor(path), env)
 
 
 def load_config(
@@ -65,31 +97,50 @@ def load_config(
     templates: TemplateLookup | None = None,
     dialect: Dialect | None = None,
 ) -> Config:
-    """Read `path` into a `Config`. `templates=None` means no templates repo is available."""
-    chosen, document, secrets = _read_document(path, env, dialect)
-    settings = _guide_settings(chosen, document, path, env)
-    includes = _Includes(chosen, path.parent, env, secrets, templates, document.guides.local_templates)
-    instances = tuple(
-        _parse_instance(chosen, InstanceNode(inst.service, inst.name, includes.merged(inst)), secrets)
-        for inst in document.instances
-    )
-    if chosen is Dialect.RECYCLARR:
-        _check_unique(instances)
+    """Read `path` into a `Config`. `templates=None` means no templates repo is available.
+
+    `path` is one file, or a folder laid out as Recyclarr's config folder (`recyclarr.yml` plus
+    `configs/*.yml`): its files are read alike, their instances must have unique names (and,
+    in Recyclarr's dialect, unique base_urls) across all of them, and the first file's guide
+    sources and schedule apply. Secrets and `includes/` are looked up in the folder.
+    """
+    anchor = _anchor(path)
+    settings = peek_guides(path, env=env, dialect=dialect)
+    instances: list[InstanceConfig] = []
+    torrents: list[QbittorrentConfig] = []
+    first_document: Document | None = None
+    for file in config_files(path):
+        chosen, document, secrets = _read_document(file, env, dialect, secrets_beside=anchor)
+        if chosen is not settings.dialect:
+            raise ConfigError(
+                f"{file}: reads as a {chosen.value} file, but {config_files(path)[0]} is {settings.dialect.value}; "
+                "a config folder holds one format"
+            )
+        first_document = first_document or document
+        includes = _Includes(chosen, anchor.parent, env, secrets, templates, document.guides.local_templates)
+        instances.extend(
+            _parse_instance(chosen, InstanceNode(inst.service, inst.name, includes.merged(inst)), secrets)
+            for inst in document.instances
+        )
+        torrents.extend(document.qbittorrent)
+    assert first_document is not None
+    if settings.dialect is Dialect.RECYCLARR:
+        _check_unique(tuple(instances))
     return Config(
-        dialect=chosen,
+        dialect=settings.dialect,
         path=path,
         guides=settings.guides,
         state_dir=settings.state_dir,
-        schedule=document.schedule,
-        instances=instances,
-        qbittorrent=document.qbittorrent,
+        schedule=first_document.schedule,
+        instances=tuple(instances),
+        qbittorrent=tuple(torrents),
     )
 
 
 def _read_document(
-    path: Path, env: Mapping[str, str], dialect: Dialect | None
+    path: Path, env: Mapping[str, str], dialect: Dialect | None, *, secrets_beside: Path
 ) -> tuple[Dialect, Document, Secrets]:
-    secrets = Secrets.for_config(path, env)
+    secrets = Secrets.for_config(secrets_beside, env)
     raw = read_yaml(path, env=env, secrets=secrets)
     if raw is None:
         raw = YamlMap(Origin(file=str(path), line=1))

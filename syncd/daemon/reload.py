@@ -1,6 +1,6 @@
 """Reading the config for the daemon: at start and whenever its content changes on disk.
 
-`fingerprint` hashes the config file and the YAML files beside it (and in `includes/`), by
+`fingerprint` hashes the config and the YAML files beside it (and in `includes/`, `configs/`), by
 content, so a Kubernetes ConfigMap update (a symlink swap that keeps mtimes meaningless) is
 seen. `load` accepts a config only when it loads, its schedule is usable and it validates
 against the guides without errors; when the guides cannot be fetched at all, a config that
@@ -36,17 +36,19 @@ class Accepted:
 
 
 def fingerprint(path: Path) -> str:
-    """Content hash of `path` and its sibling YAML files; raises `OSError` if `path` is unreadable."""
-    digest = hashlib.sha256(path.read_bytes())
-    folders = (path.parent, path.parent / "includes")
-    siblings = sorted(
+    """Content hash of the config (a file, or a Recyclarr config folder) and the YAML files
+    around it (`includes/`, `configs/`); raises `OSError` if the config is unreadable."""
+    root = path if path.is_dir() else path.parent
+    digest = hashlib.sha256(b"" if path.is_dir() else path.read_bytes())
+    folders = (root, root / "includes", root / "configs")
+    others = sorted(
         p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.suffix in YAML_SUFFIXES
     )
-    for sibling in siblings:
-        if sibling == path or not sibling.is_file():
+    for other in others:
+        if other == path or not other.is_file():
             continue
-        digest.update(f"\0{sibling.relative_to(path.parent)}\0".encode())
-        digest.update(sibling.read_bytes())
+        digest.update(f"\0{other.relative_to(root)}\0".encode())
+        digest.update(other.read_bytes())
     return digest.hexdigest()
 
 

@@ -404,3 +404,52 @@ def test_peek_guides_reads_sources_and_state_dir_without_resolving_includes(
         "v8",
     )
     assert peeked.state_dir == tmp_path / ".syncd"
+
+
+def test_a_recyclarr_config_folder_reads_recyclarr_yml_then_configs(write: Write) -> None:
+    write(
+        "recyclarr.yml",
+        "sonarr:\n  series:\n    base_url: http://sonarr:8989\n    api_key: !secret sonarr_key\n",
+    )
+    write("secrets.yml", "sonarr_key: s-key\nradarr_key: r-key\n")
+    write(
+        "configs/radarr.yml",
+        "radarr:\n  movies:\n    base_url: http://radarr:7878\n    api_key: !secret radarr_key\n"
+        "    include:\n      - config: shared.yml\n",
+    )
+    write("includes/shared.yml", "quality_definition:\n  type: movie\n")
+    folder = write(
+        "configs/zz-other.yaml", "sonarr:\n  anime:\n    base_url: http://anime:8989\n    api_key: k\n"
+    ).parents[1]
+    config = load_config(folder, env={})
+    assert config.dialect is Dialect.RECYCLARR
+    assert [i.address for i in config.instances] == ["sonarr.series", "radarr.movies", "sonarr.anime"]
+    assert [i.api_key.get_secret_value() for i in config.instances] == ["s-key", "r-key", "k"]
+    radarr = config.instances[1]
+    assert radarr.quality_definition is not None and radarr.quality_definition.type == "movie"
+    assert config.state_dir == folder / ".syncd"
+
+
+def test_instance_names_are_unique_across_the_files_of_a_folder(write: Write) -> None:
+    write("recyclarr.yml", "sonarr:\n  main:\n    base_url: http://a:8989\n    api_key: k\n")
+    folder = write(
+        "configs/b.yml", "radarr:\n  main:\n    base_url: http://b:7878\n    api_key: k\n"
+    ).parents[1]
+    with pytest.raises(
+        ConfigError, match=r"configs/b\.yml:3: instance name 'main' is also used by sonarr\.main"
+    ):
+        load_config(folder, env={})
+
+
+def test_a_folder_without_config_files_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"needs recyclarr\.yml or configs/"):
+        load_config(tmp_path, env={})
+
+
+def test_a_config_folder_holds_one_format(write: Write) -> None:
+    write("recyclarr.yml", "sonarr:\n  main:\n    base_url: http://a:8989\n    api_key: k\n")
+    folder = write(
+        "configs/c.yml", "syncd: 1\nradarr:\n  m:\n    base_url: http://b:7878\n    api_key: k\n"
+    ).parents[1]
+    with pytest.raises(ConfigError, match="reads as a syncd file"):
+        load_config(folder, env={})

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from syncd.daemon.reload import fingerprint
 from syncd.daemon.runtime import Daemon
 from syncd.simulator import SimulatedServarr
 from tests.daemon.conftest import Harness, config_text
@@ -103,3 +104,13 @@ def test_a_configmap_style_symlink_swap_is_seen_by_content(
             await daemon.close()
 
     assert asyncio.run(scenario()) == ("accepted", "every 1800s, jitter 0s")
+
+
+def test_fingerprint_of_a_config_folder_sees_its_configs(tmp_path: Path) -> None:
+    (tmp_path / "recyclarr.yml").write_text("sonarr: {}\n")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "radarr.yml").write_text("radarr: {}\n")
+    before = fingerprint(tmp_path)
+    assert fingerprint(tmp_path) == before
+    (tmp_path / "configs" / "radarr.yml").write_text("radarr: {m: {}}\n")
+    assert fingerprint(tmp_path) != before

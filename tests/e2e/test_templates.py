@@ -205,3 +205,28 @@ def test_configarr_config_converges(
         expected = cfs[trash_id].get("trash_scores", {}).get("default")
         if expected is not None:
             assert scores[cfs[trash_id]["name"]] == expected
+
+
+def test_recyclarr_config_folder_converges(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr, radarr: SimulatedServarr
+) -> None:
+    folder = tmp_path / "recyclarr"
+    (folder / "configs").mkdir(parents=True)
+    configure(
+        SHARED / "recyclarr-templates-v8-branch" / "sonarr/templates/web-1080p.yml",
+        sonarr,
+        "SONARR_KEY",
+        folder / "recyclarr.yml",
+    )
+    configure(
+        SHARED / "recyclarr-templates-v8-branch" / "radarr/templates/hd-bluray-web.yml",
+        radarr,
+        "RADARR_KEY",
+        folder / "configs" / "radarr.yml",
+    )
+    first = converge(folder, sonarr)
+    assert {rc["instance"] for rc in first["resource_changes"]} == {
+        "sonarr.web-1080p",
+        "radarr.hd-bluray-web",
+    }
+    assert "No changes." in run("plan", "-c", str(folder)).out
