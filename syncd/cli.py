@@ -45,7 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def with_config(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "-c", "--config", type=Path, required=True, help="syncd, Recyclarr or Configarr YAML"
+            "-c",
+            "--config",
+            type=Path,
+            required=True,
+            help="a syncd, Recyclarr or Configarr YAML file, or a Recyclarr config folder",
         )
         sub.add_argument(
             "--format",
