@@ -17,11 +17,11 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from syncd.simulator.loopback import LoopbackServer
 from syncd.simulator.qbittorrent_data import DEFAULT_PREFERENCES
 
 WEBAPI_VERSION = "2.11.4"
@@ -59,7 +59,7 @@ def _json(value: Any) -> _Answer:
     return _Answer(200, json.dumps(value), "application/json")
 
 
-class SimulatedQbittorrent:
+class SimulatedQbittorrent(LoopbackServer):
     """A qBittorrent on `http://127.0.0.1:<port>`. `preferences` is its live configuration:
     tests may edit it to mimic a change made in the WebUI. `password` is what a login needs
     (setting `web_ui_password` changes it, as on the real server)."""
@@ -78,53 +78,13 @@ class SimulatedQbittorrent:
         self._sessions: set[str] = set()
         self._lock = threading.Lock()
         self._injections: list[_Injection] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
-    # ------------------------------------------------------------- lifecycle
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
-    def start(self) -> None:
-        if self._server is not None:
-            return
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="simulated-qbittorrent",
-            daemon=True,
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> SimulatedQbittorrent:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the simulated server is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def _thread_name(self) -> str:
+        return "simulated-qbittorrent"
 
     # ------------------------------------------------------------ test hooks
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from syncd.simulator.loopback import LoopbackServer
 from syncd.simulator.rules import Failure, Rejection
 from syncd.simulator.state import ServarrState
 
@@ -122,7 +121,7 @@ def _compile(template: str) -> re.Pattern[str]:
 _ROUTES = [(method, template, _compile(template), handler) for method, template, handler in _routes()]
 
 
-class SimulatedServarr:
+class SimulatedServarr(LoopbackServer):
     """A Sonarr v4 or Radarr v5 on `http://127.0.0.1:<port>` with the real servers' rules.
 
     `state` is the live database: tests may edit it directly to mimic a change made by hand in
@@ -146,55 +145,13 @@ class SimulatedServarr:
         self._validator = request_validator
         self._lock = threading.Lock()
         self._injections: list[_Injection] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
-    # ------------------------------------------------------------- lifecycle
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
-    def start(self) -> None:
-        """Bind a free loopback port and serve in a daemon thread."""
-        if self._server is not None:
-            return
-        server = _Server(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"simulated-{self.app}",
-            daemon=True,
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> SimulatedServarr:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the simulated server is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def _thread_name(self) -> str:
+        return f"simulated-{self.app}"
 
     # ------------------------------------------------------------ test hooks
 
@@ -282,15 +239,6 @@ class SimulatedServarr:
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
-
-
-class _Server(ThreadingHTTPServer):
-    """A client that hangs up mid-answer (a cancelled read, a killed daemon) is normal here."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
 
 
 def _make_handler(simulator: SimulatedServarr) -> type[BaseHTTPRequestHandler]:
