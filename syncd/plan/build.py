@@ -85,22 +85,6 @@ def _dump(value: Any) -> dict[str, Any]:
 
 
 def _change(
-    ctx: _Context,
-    kind: ResourceType,
-    name: str,
-    *,
-    key: str = "",
-    live_id: int | None = None,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-    reason: str,
-) -> Change:
-    return _make_change(
-        ctx.instance, kind, name, key=key, live_id=live_id, before=before, after=after, reason=reason
-    )
-
-
-def _make_change(
     instance: str,
     kind: ResourceType,
     name: str,
@@ -173,7 +157,7 @@ def _plan_custom_formats(ctx: _Context) -> None:
             ctx.cf_names_at_profiles[f"new:{trash_id}"] = desired_cf.name
             ctx.add(
                 _change(
-                    ctx,
+                    ctx.instance,
                     ResourceType.CUSTOM_FORMAT,
                     desired_cf.name,
                     key=trash_id,
@@ -191,7 +175,7 @@ def _plan_custom_formats(ctx: _Context) -> None:
             reason = f"{reason}; adopted existing custom format by name" if reason else "adopted by name"
         ctx.add(
             _change(
-                ctx,
+                ctx.instance,
                 ResourceType.CUSTOM_FORMAT,
                 desired_cf.name,
                 key=trash_id,
@@ -225,7 +209,7 @@ def _plan_quality_sizes(ctx: _Context) -> None:
         after = {**_dump(size), "title": titles.get(quality, live_def.title)}
         ctx.add(
             _change(
-                ctx,
+                ctx.instance,
                 ResourceType.QUALITY_DEFINITION,
                 quality,
                 live_id=live_def.id,
@@ -247,7 +231,14 @@ def _plan_singleton(
         return
     before = {k: live[k] for k in sorted(wanted)}
     ctx.add(
-        _change(ctx, kind, kind.value, before=before, after=dict(sorted(wanted.items())), reason=kind.value)
+        _change(
+            ctx.instance,
+            kind,
+            kind.value,
+            before=before,
+            after=dict(sorted(wanted.items())),
+            reason=kind.value,
+        )
     )
 
 
@@ -268,7 +259,7 @@ def build_preferences_plan(
     if config.preferences and not diagnostics:
         wanted = dict(sorted(config.wanted.items()))
         kind = ResourceType.QBITTORRENT_PREFERENCES
-        change = _make_change(
+        change = _change(
             config.address,
             kind,
             "preferences",
@@ -367,7 +358,7 @@ def _plan_profiles(ctx: _Context) -> None:
             reason = f"{reason}; adopted existing profile by name"
         ctx.add(
             _change(
-                ctx,
+                ctx.instance,
                 ResourceType.QUALITY_PROFILE,
                 wanted.name,
                 key=wanted.key,
@@ -557,7 +548,7 @@ def _plan_deletes(
             continue
         ctx.add(
             _change(
-                ctx,
+                ctx.instance,
                 kind,
                 name,
                 key=owner_key.get(object_id, ""),
