@@ -15,30 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from syncd.config.dialects import configarr
 from syncd.config.model import Dialect
 
 SYNCD_TOP_LEVEL_KEYS = frozenset({"syncd", "guides", "state_dir", "schedule", "qbittorrent"})
 
+# Every top-level key only Configarr has: the ones its dialect reads, ignores, or enables with.
 CONFIGARR_TOP_LEVEL_KEYS = frozenset(
-    {
-        "trashGuideUrl",
-        "trashRevision",
-        "recyclarrConfigUrl",
-        "recyclarrRevision",
-        "localCustomFormatsPath",
-        "localConfigTemplatesPath",
-        "enableFullGitClone",
-        "telemetry",
-        "customFormatDefinitions",
-        "compatibilityTrashGuide20260219Enabled",
-        "silenceTrashConflictWarnings",
-        "silenceRequiredCfGroupExclusionWarnings",
-        "sonarrEnabled",
-        "radarrEnabled",
-        "whisparrEnabled",
-        "readarrEnabled",
-        "lidarrEnabled",
-    }
+    (*configarr.GUIDE_KEYS, *configarr.IGNORED_TOP_LEVEL_KEYS, *configarr.ENABLED_KEYS)
 )
 
 CONFIGARR_INSTANCE_KEYS = frozenset(

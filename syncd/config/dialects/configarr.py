@@ -74,6 +74,7 @@ GUIDE_KEYS = (
     "localCustomFormatsPath",
     "localConfigTemplatesPath",
 )
+ENABLED_KEYS = tuple(f"{s}Enabled" for s in (*SERVICES, *UNSUPPORTED_SERVICES))
 # Configarr keys that syncd accepts but does not act on (yet): warned about, never an error.
 IGNORED_TOP_LEVEL_KEYS = (
     "enableFullGitClone",
@@ -126,11 +127,10 @@ QUALITY_SIZE_TYPES: dict[Service, dict[str, str]] = {
 
 def read_document(document: YamlMap, *, config_dir: Path) -> Document:
     """Guide sources and enabled instances of a Configarr file."""
-    enabled_keys = tuple(f"{s}Enabled" for s in (*SERVICES, *UNSUPPORTED_SERVICES))
     _ignore(document, IGNORED_TOP_LEVEL_KEYS, where="the top level")
     check_keys(
         document,
-        (*GUIDE_KEYS, *IGNORED_TOP_LEVEL_KEYS, *SERVICES, *UNSUPPORTED_SERVICES, *enabled_keys),
+        (*GUIDE_KEYS, *IGNORED_TOP_LEVEL_KEYS, *SERVICES, *UNSUPPORTED_SERVICES, *ENABLED_KEYS),
         strict=False,
         where="the top level",
     )
