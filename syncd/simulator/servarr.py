@@ -107,10 +107,21 @@ def _routes() -> list[tuple[str, str, Handler]]:
             lambda s, p, b: _Answer(202, s.put_media_management(b)),
         ),
         ("GET", "/api/v3/language", lambda s, p, b: _ok(s.list_languages())),
-        ("GET", "/api/v3/tag", lambda s, p, b: _ok(s.list_tags())),
+        ("GET", "/api/v3/tag", lambda s, p, b: _ok(s.tags.list_all())),
+        ("POST", "/api/v3/tag", lambda s, p, b: _Answer(201, s.tags.create(b))),
+        ("GET", "/api/v3/tag/{id}", lambda s, p, b: _ok(s.tags.get(p["id"]))),
+        ("PUT", "/api/v3/tag/{id}", lambda s, p, b: _Answer(202, s.tags.update(p["id"], b))),
+        ("DELETE", "/api/v3/tag/{id}", lambda s, p, b: deleted(lambda: s.tags.delete(p["id"]))),
+        ("GET", "/api/v3/rootfolder", lambda s, p, b: _ok(s.root_folders.list_all())),
+        ("POST", "/api/v3/rootfolder", lambda s, p, b: _Answer(201, s.root_folders.create(b))),
+        ("GET", "/api/v3/rootfolder/{id}", lambda s, p, b: _ok(s.root_folders.get(p["id"]))),
+        (
+            "DELETE",
+            "/api/v3/rootfolder/{id}",
+            lambda s, p, b: deleted(lambda: s.root_folders.delete(p["id"])),
+        ),
         ("GET", "/api/v3/series", lambda s, p, b: _ok(s.list_media("sonarr"))),
         ("GET", "/api/v3/movie", lambda s, p, b: _ok(s.list_media("radarr"))),
-        ("POST", "/api/v3/tag", lambda s, p, b: _Answer(201, s.create_tag(b))),
     ]
 
 

@@ -1,8 +1,9 @@
 """The in-memory database of one simulated Sonarr/Radarr and the operations on it.
 
-Owns the resources (custom formats, quality profiles, quality definitions, tags, naming and
-media-management singletons), how request bodies are read into stored form the way the real
-servers' `ToModel` mappers do (omitted fields reset to defaults, unknown fields dropped), how
+Owns the resources (custom formats, quality profiles, quality definitions, naming and
+media-management singletons; tags, root folders and the fake filesystem through their own
+modules), how request bodies are read into stored form the way the real servers' `ToModel`
+mappers do (omitted fields reset to defaults, unknown fields dropped), how
 stored resources are rendered back, and the side effects between them (a new custom format
 joins every profile at score 0, a deleted one leaves them). Pure: no I/O, no locking; every
 refusal is a `Rejection`. Tests may edit the public dicts directly to mimic a hand edit in the UI.
@@ -15,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from syncd.simulator import data
+from syncd.simulator.paths import FakeFilesystem
+from syncd.simulator.rootfolders import RootFolders
 from syncd.simulator.rules import (
     CF_SET_MESSAGE,
     Failure,
@@ -27,12 +30,15 @@ from syncd.simulator.rules import (
     raise_failures,
 )
 from syncd.simulator.specs import read_spec, render_spec, validate_spec
+from syncd.simulator.tags import LabelRule, Tags
 
 App = Literal["sonarr", "radarr"]
 Json = dict[str, Any]
 
 DEFAULT_VERSIONS: dict[str, str] = {"sonarr": "4.0.19.2979", "radarr": "5.28.0.10274"}
 SIZE_LIMITS: dict[str, int] = {"sonarr": 1000, "radarr": 2000}
+STARTUP_FOLDERS: dict[str, str] = {"sonarr": "/app/sonarr/bin", "radarr": "/app/radarr/bin"}
+"""Where the linuxserver images install the server: a root folder may not be in there."""
 EXTRA_PROFILE_FIELD = "syncdSimulatorExtra"
 """A field the real server does not have, present on every profile GET: clients must tolerate
 and round-trip fields they do not model."""
@@ -95,13 +101,20 @@ class ServarrState:
         }
         self.custom_formats: dict[int, Json] = {}
         self.quality_profiles: dict[int, Json] = {}
-        self.tags: dict[int, Json] = {}
         self.profiles_in_use: set[int] = set()
         self.naming: Json = dict(data.SONARR_NAMING if app == "sonarr" else data.RADARR_NAMING)
         self.media_management: Json = dict(
             data.SONARR_MEDIA_MANAGEMENT if app == "sonarr" else data.RADARR_MEDIA_MANAGEMENT
         )
         self._ids: dict[str, Iterator[int]] = {}
+        self.tags = Tags(self._label_rule(), lambda: self._next_id("tag"), self._tag_in_use)
+        self.filesystem = FakeFilesystem()
+        self.root_folders = RootFolders(
+            self.filesystem,
+            lambda: self._next_id("rootfolder"),
+            lambda: str(self.media_management.get("recycleBin") or ""),
+            STARTUP_FOLDERS[app],
+        )
         profiles = data.SONARR_PROFILES if app == "sonarr" else data.RADARR_PROFILES
         for name, cutoff, allowed in profiles:
             profile = self._default_profile(name, cutoff, set(allowed))
@@ -195,21 +208,16 @@ class ServarrState:
     def list_languages(self) -> list[Json]:
         return [dict(language) for language in self.languages]
 
-    def list_tags(self) -> list[Json]:
-        return [dict(tag) for tag in self.tags.values()]
+    def _label_rule(self) -> LabelRule:
+        if self.app == "sonarr":
+            return LabelRule.ANY
+        major = int(self.version.split(".", 1)[0])
+        return LabelRule.SLUG if major >= 6 else LabelRule.NOT_EMPTY
 
-    def create_tag(self, body: Any) -> Json:
-        """TagService.Add: lower-cases the label and returns the existing tag when it exists."""
-        label = _object(body).get("label")
-        if self.app == "radarr" and (not isinstance(label, str) or not label.strip()):
-            raise Rejection.of(Failure("Label", "'Label' must not be empty.", label))
-        label = str(label or "").lower()
-        for tag in self.tags.values():
-            if tag["label"] == label:
-                return dict(tag)
-        tag = {"id": self._next_id("tag"), "label": label}
-        self.tags[tag["id"]] = tag
-        return dict(tag)
+    def _tag_in_use(self, tag_id: int) -> bool:
+        """Whether a resource the simulator models references the tag."""
+        del tag_id
+        return False
 
     # --------------------------------------------------------- custom formats
 
