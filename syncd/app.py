@@ -15,13 +15,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import structlog
 
 from syncd import __version__
-from syncd.apply import execute as executing
 from syncd.config import load as config_load
 from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig, QbittorrentConfig
 from syncd.desired import resolve
@@ -36,6 +35,9 @@ from syncd.live import qbittorrent, servarr
 from syncd.plan import build
 from syncd.plan.model import InstancePlan, Plan
 from syncd.state import ownership as ownership_store
+
+if TYPE_CHECKING:
+    from syncd.apply import execute as executing
 
 log = structlog.get_logger()
 
@@ -306,6 +308,8 @@ async def apply_plan(
     `instances` narrows the apply to those instance addresses; only their plans must be clean,
     so the daemon can apply the healthy instances while another one is failing.
     """
+    from syncd.apply import execute as executing  # only apply needs the executor
+
     chosen = plan or outcome.plan
     if instances is not None:
         wanted = set(instances)

@@ -3,26 +3,28 @@ and is the single place that turns `SyncdError`s into messages and exit codes.
 
 Exit codes follow Terraform: 0 success (no changes), 1 error, 2 success with changes
 (`plan --detailed-exitcode` only).
+
+Start-up is part of every command's latency, so this module imports only the standard library
+at the top: each command function imports what it needs (`plan` never loads the scheduler, the
+HTTP server or the simulator; `--help` and `--version` load nothing of syncd's core). Keep new
+commands to the same pattern: imports inside the command function.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from syncd import __version__, app
-from syncd.config.model import Dialect
-from syncd.errors import SyncdError, ValidationFailed
-from syncd.logs import LEVELS, configure_logging
-from syncd.plan.model import Plan
-from syncd.render import human as human_render
-from syncd.render import json as json_render
-from syncd.state.lock import StateLock, hold, lock_path
+from syncd import __version__
+from syncd.config.dialect import Dialect
+from syncd.logs import LEVELS
+
+if TYPE_CHECKING:
+    from syncd import app
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -133,6 +135,12 @@ def main(
     if level and level not in LEVELS:
         print(f"Error: SYNCD_LOG_LEVEL={level!r} is not one of {', '.join(LEVELS)}", file=err)
         return EXIT_ERROR
+    import asyncio
+
+    from syncd import app
+    from syncd.errors import SyncdError, ValidationFailed
+    from syncd.logs import configure_logging
+
     daemon = args.command == "run"
     configure_logging(
         level=level or ("info" if daemon else "warning"),
@@ -162,6 +170,10 @@ def main(
 
 
 async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    from syncd import app
+    from syncd.render import human as human_render
+    from syncd.render import json as json_render
+
     prepared = await app.prepare(args.config, settings)
     outcome = await app.make_plan(prepared, settings, instances=args.instance)
     plan = outcome.plan
@@ -195,6 +207,9 @@ def _run(args: argparse.Namespace, settings: app.Settings) -> int:
 
 def _locked_apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, err: TextIO) -> int:
     """Apply while holding the state-dir lock, so a `syncd run` daemon never races this run."""
+    from syncd import app
+    from syncd.state.lock import StateLock, hold, lock_path
+
     lock = StateLock(lock_path(app.state_dir(args.config, settings)), holder="syncd apply")
 
     def waiting(holder: str) -> None:
@@ -204,11 +219,18 @@ def _locked_apply(args: argparse.Namespace, settings: app.Settings, out: TextIO,
             flush=True,
         )
 
+    import asyncio
+
     with hold(lock, timeout=args.lock_timeout, on_wait=waiting):
         return asyncio.run(_apply(args, settings, out))
 
 
 async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    from syncd import app
+    from syncd.errors import SyncdError
+    from syncd.plan.model import Plan
+    from syncd.render import human as human_render
+
     saved: Plan | None = None
     if args.planfile:
         try:
@@ -243,6 +265,9 @@ async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO) 
 
 
 async def _validate(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    from syncd import app
+    from syncd.errors import ValidationFailed
+
     prepared = await app.prepare(args.config, settings)
     diagnostics = app.validate(prepared)
     for diagnostic in diagnostics:

@@ -13,8 +13,6 @@ import sys
 from collections.abc import MutableMapping, Sequence
 from typing import Any, TextIO
 
-import structlog
-
 from syncd.plan.sensitive import mask
 
 
@@ -35,6 +33,8 @@ def configure_logging(
     stdlib_loggers: Sequence[str] = (),
 ) -> None:
     """Configure structlog; `stdlib_loggers` are routed to the same stream at WARNING or above."""
+    import structlog  # here, not at the top: the CLI reads LEVELS before it knows it will log
+
     target = stream or sys.stderr
     numeric = logging.getLevelNamesMapping()[level.upper()]
     use_json = json if json is not None else not target.isatty()

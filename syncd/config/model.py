@@ -10,13 +10,13 @@ linearly (Recyclarr, syncd) or piecewise through the TRaSH preferred value (Conf
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 # Re-exported: score resets and the delete policy are part of the config contract.
+from syncd.config.dialect import Dialect as Dialect
 from syncd.domain.policy import DeletePolicy as DeletePolicy
 from syncd.domain.policy import ResetScores as ResetScores
 
@@ -29,12 +29,6 @@ DEFAULT_REF = "master"
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Dialect(StrEnum):
-    SYNCD = "syncd"
-    RECYCLARR = "recyclarr"
-    CONFIGARR = "configarr"
 
 
 class Origin(Frozen):

@@ -1,0 +1,67 @@
+"""Start-up cost is import cost: the CLI loads only what the command needs.
+
+Each case runs a fresh interpreter (the only way to see what a command really imports) and
+lists the modules loaded once the command has run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_PROBE = """
+import contextlib, io, json, sys
+from syncd import cli
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        cli.main(sys.argv[1:])
+    except SystemExit:
+        pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after(*argv: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def loaded(modules: set[str], prefix: str) -> list[str]:
+    return sorted(m for m in modules if m == prefix or m.startswith(prefix + "."))
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["plan", "--help"]])
+def test_help_and_version_import_nothing_heavy(argv: list[str]) -> None:
+    modules = modules_after(*argv)
+    for heavy in (
+        "asyncio",
+        "httpx",
+        "pydantic",
+        "structlog",
+        "git",
+        "yaml",
+        "syncd.app",
+        "syncd.config.model",
+    ):
+        assert not loaded(modules, heavy), f"`syncd {' '.join(argv)}` imported {heavy}"
+
+
+def test_plan_loads_no_scheduler_server_metrics_simulator_or_executor(tmp_path: Path) -> None:
+    modules = modules_after("plan", "-c", str(tmp_path / "missing.yml"))
+    assert loaded(modules, "syncd.app"), "the probe must reach the plan command"
+    for unneeded in (
+        "apscheduler",
+        "prometheus_client",
+        "http.server",
+        "syncd.daemon",
+        "syncd.simulator",
+        "syncd.demo",
+        "syncd.apply",
+    ):
+        assert not loaded(modules, unneeded), f"`syncd plan` imported {unneeded}"
