@@ -1,6 +1,8 @@
 """The package installs into a clean venv from a wheel built from exactly what the image's build
 stage copies (there is no container engine on the build machines), and the installed `syncd`
-works: --help, --version, `run --help`, and the built-in presets ship inside the package."""
+works: --help, --version, `run --help`, and the built-in presets ship inside the package. The
+venv is made the way the image's build stage makes /opt/venv (no pip of its own), so it also
+shows that syncd runs with no pip, setuptools or wheel installed beside it."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from syncd import __version__ as syncd_version
 from tests.image import REPO, read_dockerfile
 
 PRESETS = sorted(p.stem for p in (REPO / "profiles").glob("*.yml"))
@@ -86,8 +88,7 @@ def test_installed_syncd_prints_help_and_its_version(venv: Path, workdir: Path) 
     syncd = venv / "bin" / "syncd"
     help_text = _ok(_run(syncd, "--help", cwd=workdir))
     assert all(command in help_text for command in ("plan", "apply", "validate"))
-    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
-    assert _ok(_run(syncd, "--version", cwd=workdir)).strip() == f"syncd {version}"
+    assert _ok(_run(syncd, "--version", cwd=workdir)).strip() == f"syncd {syncd_version}"
 
 
 def test_installed_syncd_has_the_run_command(venv: Path, workdir: Path) -> None:
@@ -101,3 +102,17 @@ def test_presets_resolve_from_the_installed_package(venv: Path, workdir: Path) -
     for path in found["presets"].values():
         assert Path(path).is_relative_to(venv)
         assert Path(path).is_file()
+
+
+NO_INSTALLERS_SCRIPT = """
+import importlib.metadata, importlib.util, json
+import syncd.app, syncd.cli, syncd.daemon.runtime  # every module the daemon loads
+found = {name: importlib.util.find_spec(name) is not None for name in ("pip", "setuptools", "wheel")}
+print(json.dumps({"found": found, "wheel_version": importlib.metadata.version("syncd")}))
+"""
+
+
+def test_syncd_runs_with_no_pip_setuptools_or_wheel_in_its_venv(venv: Path, workdir: Path) -> None:
+    report = json.loads(_ok(_run(venv / "bin" / "python", "-I", "-c", NO_INSTALLERS_SCRIPT, cwd=workdir)))
+    assert report["found"] == {"pip": False, "setuptools": False, "wheel": False}
+    assert report["wheel_version"] == syncd_version

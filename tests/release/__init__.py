@@ -1,0 +1,1 @@
+"""Tests of what a release ships: the workflow, the version agreement and the housekeeping files."""
