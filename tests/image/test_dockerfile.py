@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
@@ -91,6 +92,32 @@ def test_base_images_are_pinned_by_tag_never_latest(dockerfile: Dockerfile) -> N
         tag = name.rpartition("/")[2].partition(":")[2]
         assert tag or digest, f"{base} is not pinned"
         assert tag != "latest", f"{base} uses latest"
+
+
+def test_base_images_are_pinned_by_digest_and_keep_a_readable_tag(dockerfile: Dockerfile) -> None:
+    stage_names = {s.name for s in dockerfile.stages if s.name}
+    bases = {s.base for s in dockerfile.stages if s.base not in stage_names}
+    assert bases
+    for base in bases:
+        name, _, digest = base.partition("@")
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), f"{base} is not pinned by a sha256 digest"
+        assert name.rpartition("/")[2].partition(":")[2], f"{base} has no tag saying what the digest is"
+
+
+def test_no_package_installer_reaches_the_runtime_stage(dockerfile: Dockerfile) -> None:
+    """The venv is made without pip (the build stage's pip installs into it), and the runtime
+    stage removes the pip, setuptools and wheel its base image ships."""
+    (venv,) = [w for r in dockerfile.stages[0].all("RUN") for w in [r.words()] if "venv" in w]
+    assert "--without-pip" in venv
+    assert "--python" in venv
+    removals = [r.words() for r in dockerfile.final.all("RUN") if "uninstall" in r.words()]
+    assert len(removals) == 1
+    words = removals[0]
+    removed = words[words.index("uninstall") + 1 :]
+    assert {"pip", "setuptools", "wheel"} <= set(
+        removed[: removed.index("&&")] if "&&" in removed else removed
+    )
+    assert any(w.startswith("/usr/local/bin/pip") for w in words)
 
 
 def test_final_stage_runs_as_the_numeric_non_root_user_of_the_chart(dockerfile: Dockerfile) -> None:
