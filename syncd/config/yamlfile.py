@@ -12,6 +12,11 @@ later errors can name where a value was written. Tags resolved here:
 
 Tag values are returned as `Sensitive` strings so error messages never print them. Duplicate keys
 and invalid YAML are `ConfigError`s naming file:line(:column).
+
+Plain scalars follow the YAML 1.2 core schema, as Recyclarr and Configarr read them: only
+`true`/`false` are booleans, `017` is 17 (octal is `0o17`), `1:30` and `2024-01-01` stay text.
+PyYAML implements YAML 1.1 (where `on` is true, `1:30` is 90 and dates are dates), so the
+resolvers below replace its implicit ones wholesale.
 """
 
 from __future__ import annotations
@@ -118,7 +123,7 @@ class Secrets:
 
 def _read_secrets_file(path: Path) -> dict[str, str]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read secrets file: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
@@ -130,8 +135,54 @@ def _read_secrets_file(path: Path) -> dict[str, str]:
     return {str(k): Sensitive("" if v is None else str(v)) for k, v in data.items()}
 
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_CORE_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_DIGITS = list("-+0123456789")
+
+
+class _TextLoader(yaml.SafeLoader):
+    """Every plain scalar is text except an empty one (null): for secrets files, whose values
+    must reach the server exactly as written (`0123` must not become 83)."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_TextLoader.add_implicit_resolver(_NULL_TAG, _CORE_NULL, ["~", "n", "N", ""])
+
+
+def _core_int(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if digits.startswith("0o"):
+        return int(digits[2:], 8)
+    if digits.startswith("0x"):
+        return int(digits[2:], 16)
+    return sign * int(digits, 10)
+
+
+def _core_float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader building YamlMap/YamlList with origins, rejecting duplicate keys, resolving tags."""
+    """SafeLoader with the YAML 1.2 core schema, building YamlMap/YamlList with origins,
+    rejecting duplicate keys, resolving tags."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
 
     def __init__(self, text: str, *, path: Path, env: Mapping[str, str], secrets: Secrets) -> None:
         super().__init__(text)
@@ -146,7 +197,7 @@ class _Loader(yaml.SafeLoader):
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
     seen: dict[object, int] = {}
     for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        if key_node.tag == _MERGE_TAG:
             continue
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, (dict, list)):
@@ -172,15 +223,27 @@ def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return result
 
 
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> YamlInt:
-    number = YamlInt(loader.construct_yaml_int(node))
-    number.source = str(node.value)
+def _scalar_text(loader: _Loader, node: yaml.Node, kind: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ConfigError(f"{loader.origin(node)}: !!{kind} needs a plain value")
+    return str(node.value)
+
+
+def _construct_int(loader: _Loader, node: yaml.Node) -> YamlInt:
+    text = _scalar_text(loader, node, "int")
+    if not _CORE_INT.match(text):
+        raise ConfigError(f"{loader.origin(node)}: {text!r} is not an integer")
+    number = YamlInt(_core_int(text))
+    number.source = text
     return number
 
 
-def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> YamlFloat:
-    number = YamlFloat(loader.construct_yaml_float(node))
-    number.source = str(node.value)
+def _construct_float(loader: _Loader, node: yaml.Node) -> YamlFloat:
+    text = _scalar_text(loader, node, "float")
+    if not (_CORE_FLOAT.match(text) or _CORE_INT.match(text)):
+        raise ConfigError(f"{loader.origin(node)}: {text!r} is not a number")
+    number = YamlFloat(_core_int(text) if _CORE_INT.match(text) else _core_float(text))
+    number.source = text
     return number
 
 
@@ -226,18 +289,16 @@ def _construct_file(loader: _Loader, node: yaml.Node) -> Sensitive:
         raise ConfigError(f"{loader.origin(node)}: !file {target}: {exc.strerror}") from exc
 
 
-# YAML 1.2 booleans, as Recyclarr and Configarr read them: only true/false, so an instance
-# named `on` or a value `no` stays text instead of turning into a bool (YAML 1.1).
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != _BOOL_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# The YAML 1.2 core schema's implicit types; int before float, since `17` matches both.
+_Loader.add_implicit_resolver(_NULL_TAG, _CORE_NULL, ["~", "n", "N", ""])
+_Loader.add_implicit_resolver(_BOOL_TAG, _CORE_BOOL, list("tTfF"))
+_Loader.add_implicit_resolver(_INT_TAG, _CORE_INT, _DIGITS)
+_Loader.add_implicit_resolver(_FLOAT_TAG, _CORE_FLOAT, [*_DIGITS, "."])
+_Loader.add_implicit_resolver(_MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor(_INT_TAG, _construct_int)
+_Loader.add_constructor(_FLOAT_TAG, _construct_float)
 _Loader.add_constructor("!secret", _construct_secret)
 _Loader.add_constructor("!env", _construct_env)
 _Loader.add_constructor("!env_var", _construct_env_var)

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from syncd.config.yamlfile import Secrets, Sensitive, YamlList, YamlMap, read_yaml, show, source_text
+from syncd.config.yamlfile import (
+    Secrets,
+    Sensitive,
+    YamlFloat,
+    YamlInt,
+    YamlList,
+    YamlMap,
+    read_yaml,
+    show,
+    source_text,
+)
 from syncd.errors import ConfigError
 
 from .helpers import Write
@@ -161,3 +171,61 @@ def test_numbers_remember_their_source_text(tmp_path: Path) -> None:
     data = read_yaml(path, env={}, secrets=Secrets(()))
     assert [source_text(v) for v in data["ids"]] == ["00000000000000000000000000000001", "12e45", "0x1f"]
     assert data["ids"][0] == 1
+
+
+def test_plain_values_follow_the_yaml_1_2_core_schema(write: Write) -> None:
+    path = write(
+        "c.yml",
+        "time: 1:30\n"
+        "octal_looking: 017\n"
+        "octal: 0o17\n"
+        "hex: 0x1F\n"
+        "date: 2024-01-01\n"
+        "stamp: 2024-01-01T10:00:00Z\n"
+        "underscored: 1_000\n"
+        "negative: -12\n"
+        "float: 1.5\n"
+        "exponent: 1e3\n"
+        "inf: -.inf\n"
+        "tilde: ~\n"
+        "empty:\n"
+        "word_null: Null\n"
+        "yes_no: [yes, no, on, off, y, n]\n"
+        "equals: =\n",
+    )
+    data = read(path)
+    assert data["time"] == "1:30"
+    assert data["octal_looking"] == 17
+    assert data["octal"] == 15
+    assert data["hex"] == 31
+    assert data["date"] == "2024-01-01"
+    assert data["stamp"] == "2024-01-01T10:00:00Z"
+    assert data["underscored"] == "1_000"
+    assert data["negative"] == -12
+    assert data["float"] == 1.5
+    assert data["exponent"] == 1000.0
+    assert data["inf"] == float("-inf")
+    assert data["tilde"] is None and data["empty"] is None and data["word_null"] is None
+    assert data["yes_no"] == ["yes", "no", "on", "off", "y", "n"]
+    assert data["equals"] == "="
+    assert [type(data[k]) for k in ("time", "octal_looking", "float")] == [str, YamlInt, YamlFloat]
+
+
+def test_core_schema_keeps_line_numbers_and_tags_working(write: Write, tmp_path: Path) -> None:
+    write("secrets.yml", "key: 0123\nport: 1:30\n")
+    (tmp_path / "token.txt").write_text("t0k3n\n")
+    path = write(
+        "c.yml",
+        "a: 2024-01-01\nb:\n  - !secret key\n  - !secret port\n  - !env_var HOME_DIR 017\n  - !file token.txt\n",
+    )
+    data = read(path, {"HOME_DIR": ""})
+    assert data["b"] == ["0123", "1:30", "017", "t0k3n"]
+    assert [o.line for o in data["b"].item_origins] == [3, 4, 5, 6]
+    assert str(data.origin_of("b")) == f"{path}:2"
+
+
+def test_explicit_number_tags_must_hold_numbers(write: Write) -> None:
+    data = read(write("c.yml", "a: !!int '017'\nb: !!float 2\n"))
+    assert data == {"a": 17, "b": 2.0}
+    with pytest.raises(ConfigError, match=r"c.yml:1: '1:30' is not an integer"):
+        read(write("c.yml", "a: !!int 1:30\n"))
