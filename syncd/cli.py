@@ -2,7 +2,8 @@
 and is the single place that turns `SyncdError`s into messages and exit codes.
 
 Exit codes follow Terraform: 0 success (no changes), 1 error, 2 success with changes
-(`plan --detailed-exitcode` only).
+(`plan --detailed-exitcode` only). A bad command line is an error (1), never argparse's 2,
+which a script reading `--detailed-exitcode` would take for "changes".
 
 Start-up is part of every command's latency, so this module imports only the standard library
 at the top: each command function imports what it needs (`plan` never loads the scheduler, the
@@ -17,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from syncd import __version__
 from syncd.config.dialect import Dialect
@@ -31,8 +32,24 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 
 
+class UsageError(Exception):
+    """A command line argparse rejected, with the usage of the (sub)command it was for."""
+
+    def __init__(self, usage: str, message: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are raised (and so exit 1 through `main`), not exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self.format_usage(), f"{self.prog}: error: {message}")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="syncd", description="Plan and apply TRaSH Guides settings to Sonarr and Radarr."
     )
     parser.add_argument("--version", action="version", version=f"syncd {__version__}")
@@ -130,7 +147,13 @@ def main(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        err.write(exc.usage + exc.message + "\n")
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     level = args.log_level or os.environ.get("SYNCD_LOG_LEVEL", "").lower()
     if level and level not in LEVELS:
         print(f"Error: SYNCD_LOG_LEVEL={level!r} is not one of {', '.join(LEVELS)}", file=err)
