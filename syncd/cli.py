@@ -49,9 +49,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="syncd", description="Plan and apply TRaSH Guides settings to Sonarr and Radarr."
-    )
+    parser = _Parser(prog="syncd", description="Plan and apply TRaSH Guides settings to Sonarr and Radarr.")
     parser.add_argument("--version", action="version", version=f"syncd {__version__}")
     parser.add_argument(
         "--log-level",
