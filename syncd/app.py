@@ -25,14 +25,15 @@ from syncd.config import load as config_load
 from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig, QbittorrentConfig
 from syncd.desired import resolve
 from syncd.domain.state import DesiredInstance, LiveInstance, Ownership
-from syncd.errors import ApiError, Diagnostic, PlanError, SyncdError
+from syncd.errors import ApiError, Diagnostic, SyncdError
 from syncd.guides import catalog as guide_catalog
 from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.live import http as live_http
 from syncd.live import qbittorrent, servarr
-from syncd.plan import build
+from syncd.plan import build, ordering
+from syncd.plan import saved as saved_plan
 from syncd.plan.model import InstancePlan, Plan
 from syncd.state import ownership as ownership_store
 
@@ -83,10 +84,12 @@ class PlanOutcome:
 @dataclass(frozen=True)
 class ApplyOutcome:
     results: tuple[executing.ApplyResult, ...]
+    # (instance, its errors) of every instance not written because its plan has errors.
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return not self.skipped and all(r.ok for r in self.results)
 
 
 class _LazyTemplates:
@@ -271,10 +274,12 @@ async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequen
         asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in servers)),
         asyncio.gather(*(_plan_qbittorrent(inst, settings, counts) for inst in torrents)),
     )
+    instance_plans = tuple(r[0] for r in results) + tuple(torrent_plans)
     plan = Plan(
         syncd_version=__version__,
         guide_revision=prepared.guides.revision,
-        instances=tuple(r[0] for r in results) + tuple(torrent_plans),
+        instances=instance_plans,
+        waves=ordering.waves([(i.instance, i.service) for i in instance_plans]),
         diagnostics=tuple(
             Diagnostic(location="guides", message=w, severity="warning") for w in prepared.warnings
         ),
@@ -284,42 +289,30 @@ async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequen
 
 
 def check_saved_plan(saved: Plan, fresh: PlanOutcome) -> None:
-    """Refuse a saved plan when any instance's live state changed since it was made."""
-    fresh_prints = {i.instance: i.live_fingerprint for i in fresh.plan.instances}
-    for instance in saved.instances:
-        if fresh_prints.get(instance.instance) != instance.live_fingerprint:
-            raise PlanError(
-                f"the live state of {instance.instance} changed since the plan was made; "
-                "run `syncd plan` again and review the new plan"
-            )
+    """Refuse a saved plan unless a fresh plan of its instances has exactly its changes."""
+    saved_plan.verify(saved, fresh.plan)
 
 
 async def apply_plan(
     outcome: PlanOutcome,
     settings: Settings,
     *,
-    plan: Plan | None = None,
     on_event: executing.EventSink | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     instances: Sequence[str] | None = None,
 ) -> ApplyOutcome:
-    """Apply `plan` (default: the outcome's own). Refuses an errored plan before any write.
+    """Apply the outcome's plan, wave by wave; the instances of a wave run concurrently.
 
-    `instances` narrows the apply to those instance addresses; only their plans must be clean,
-    so the daemon can apply the healthy instances while another one is failing.
+    An instance whose plan has errors (config, live state, too many deletes) is not written and
+    is reported in `skipped`; the other instances are applied. `instances` narrows the apply to
+    those addresses.
     """
     from syncd.apply import execute as executing  # only apply needs the executor
 
-    chosen = plan or outcome.plan
-    if instances is not None:
-        wanted = set(instances)
-        chosen = chosen.model_copy(
-            update={"instances": tuple(i for i in chosen.instances if i.instance in wanted)}
-        )
-    if chosen.errored:
-        problems = [str(d) for d in chosen.all_diagnostics if d.severity == "error"]
-        problems += [f"{i.instance}: {i.error}" for i in chosen.instances if i.error]
-        raise PlanError("the plan has errors; nothing was written:\n" + "\n".join(problems))
+    chosen = outcome.plan
+    wanted = set(instances) if instances is not None else {i.instance for i in chosen.instances}
+    plans = {i.instance: i for i in chosen.instances if i.instance in wanted}
+    skipped = tuple((address, _problems(p)) for address, p in plans.items() if _errored(p))
     sink = on_event or _log_event
     config = outcome.prepared.config
     by_address = {i.address: i for i in config.instances}
@@ -346,8 +339,22 @@ async def apply_plan(
         ownership_store.save(config.state_dir, instance_plan.instance, result.ownership)
         return result
 
-    results = await asyncio.gather(*(one(p) for p in chosen.instances))
-    return ApplyOutcome(results=tuple(results))
+    errored = {address for address, _ in skipped}
+    results: list[executing.ApplyResult] = []
+    for wave in chosen.waves or (tuple(plans),):
+        runnable = [plans[a] for a in wave if a in plans and a not in errored]
+        results.extend(await asyncio.gather(*(one(p) for p in runnable)))
+    return ApplyOutcome(results=tuple(results), skipped=skipped)
+
+
+def _errored(plan: InstancePlan) -> bool:
+    return plan.error is not None or any(d.severity == "error" for d in plan.diagnostics)
+
+
+def _problems(plan: InstancePlan) -> str:
+    problems = [f"{plan.instance}: {plan.error}"] if plan.error else []
+    problems += [str(d) for d in plan.diagnostics if d.severity == "error"]
+    return "\n".join(problems)
 
 
 def _log_event(event: str, fields: Mapping[str, Any]) -> None:

@@ -192,6 +192,7 @@ def main(
 
 async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
     from syncd import app
+    from syncd.plan import saved as saved_plan
     from syncd.render import human as human_render
     from syncd.render import json as json_render
 
@@ -200,7 +201,7 @@ async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -
     plan = outcome.plan
     out.write(json_render.render(plan) if args.json else human_render.render(plan))
     if args.out:
-        args.out.write_text(plan.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        args.out.write_text(saved_plan.dump(plan), encoding="utf-8")
         if not args.json:
             out.write(
                 f"\nSaved the plan to {args.out}; apply it with: syncd apply -c {args.config} {args.out}\n"
@@ -243,43 +244,49 @@ def _locked_apply(args: argparse.Namespace, settings: app.Settings, out: TextIO,
     import asyncio
 
     with hold(lock, timeout=args.lock_timeout, on_wait=waiting):
-        return asyncio.run(_apply(args, settings, out))
+        return asyncio.run(_apply(args, settings, out, err))
 
 
-async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, err: TextIO) -> int:
     from syncd import app
     from syncd.errors import SyncdError
+    from syncd.plan import saved as saved_plan
     from syncd.plan.model import Plan
     from syncd.render import human as human_render
 
     saved: Plan | None = None
     if args.planfile:
         try:
-            saved = Plan.model_validate_json(args.planfile.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            text = args.planfile.read_text(encoding="utf-8")
+        except OSError as exc:
             raise SyncdError(f"{args.planfile}: not a syncd plan file ({exc})") from exc
+        saved = saved_plan.load(text, source=str(args.planfile))
     prepared = await app.prepare(args.config, settings)
     names = args.instance or ([i.instance for i in saved.instances] if saved else [])
     outcome = await app.make_plan(prepared, settings, instances=names)
     if saved is not None:
         app.check_saved_plan(saved, outcome)
-    plan = saved or outcome.plan
+    plan = outcome.plan
     out.write(human_render.render(plan))
     if not plan.has_changes and not plan.errored:
         return EXIT_OK
-    result = await app.apply_plan(outcome, settings, plan=plan)
-    out.write("\n")
-    for instance in result.results:
-        if instance.ok:
-            out.write(f"{instance.instance}: applied {len(instance.applied)} change(s).\n")
+    result = await app.apply_plan(outcome, settings)
+    for instance, problems in result.skipped:
+        print(f"Error: {instance}: the plan has errors; nothing was written to it:\n{problems}", file=err)
+    if result.results:
+        out.write("\n")
+    for instance_result in result.results:
+        if instance_result.ok:
+            out.write(f"{instance_result.instance}: applied {len(instance_result.applied)} change(s).\n")
         else:
             out.write(
-                f"{instance.instance}: FAILED at {instance.failed}: {instance.error}\n"
-                f"  applied {len(instance.applied)}, not applied {len(instance.not_applied)}: "
-                f"{', '.join(instance.not_applied) or '-'}\n"
+                f"{instance_result.instance}: FAILED at {instance_result.failed}: {instance_result.error}\n"
+                f"  applied {len(instance_result.applied)}, not applied {len(instance_result.not_applied)}: "
+                f"{', '.join(instance_result.not_applied) or '-'}\n"
             )
     if not result.ok:
-        out.write("Apply did not complete; the next run continues from where this one stopped.\n")
+        if any(not r.ok for r in result.results):
+            out.write("Apply did not complete; the next run continues from where this one stopped.\n")
         return EXIT_ERROR
     out.write("Apply complete.\n")
     return EXIT_OK

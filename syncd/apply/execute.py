@@ -21,7 +21,8 @@ from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
 from syncd.domain.state import LiveCustomFormat, LiveInstance, Ownership
 from syncd.errors import SyncdError
 from syncd.plan import build
-from syncd.plan.model import Action, Change, InstancePlan, ResourceType
+from syncd.plan.build import ResourceType
+from syncd.plan.model import Action, Change, InstancePlan
 
 CF_WRITE_CONCURRENCY = 4
 
@@ -114,7 +115,7 @@ async def execute(
     stopped = False
     try:
         await _custom_formats(run, [c for c in pending if _is(c, ResourceType.CUSTOM_FORMAT, upsert=True)])
-        await _quality_definitions(run, [c for c in pending if c.type is ResourceType.QUALITY_DEFINITION])
+        await _quality_definitions(run, [c for c in pending if c.type == ResourceType.QUALITY_DEFINITION])
         for change in pending:
             if change.type in (ResourceType.MEDIA_NAMING, ResourceType.MEDIA_MANAGEMENT):
                 await _write(run, change, _singleton(run, change))
@@ -190,7 +191,7 @@ def _applied_only(plan: InstancePlan, applied: Sequence[str]) -> InstancePlan:
 
 
 def _is(change: Change, kind: ResourceType, *, upsert: bool) -> bool:
-    return change.type is kind and (change.action in (Action.CREATE, Action.UPDATE)) == upsert
+    return change.type == kind and (change.action in (Action.CREATE, Action.UPDATE)) == upsert
 
 
 async def _write(run: _Run, change: Change, operation: Any) -> None:
@@ -264,7 +265,7 @@ async def _quality_definitions(run: _Run, changes: list[Change]) -> None:
 
 async def _singleton(run: _Run, change: Change) -> None:
     fields = dict(change.after or {})
-    if change.type is ResourceType.MEDIA_NAMING:
+    if change.type == ResourceType.MEDIA_NAMING:
         await run.writer.update_naming(run.live.naming, fields)
     else:
         await run.writer.update_media_management(run.live.media_management, fields)
@@ -282,7 +283,7 @@ async def _profile(run: _Run, change: Change) -> None:
 
 async def _delete(run: _Run, change: Change) -> None:
     assert change.live_id is not None
-    if change.type is ResourceType.CUSTOM_FORMAT:
+    if change.type == ResourceType.CUSTOM_FORMAT:
         await run.writer.delete_custom_format(change.live_id)
     else:
         await run.writer.delete_profile(change.live_id)

@@ -147,9 +147,9 @@ class Cycle:
                 instance=plan.instance,
                 address=change.address,
                 action=change.action.value,
-                type=change.type.value,
+                type=change.type,
             )
-            self._metrics.drift.labels(plan.instance, change.type.value).inc()
+            self._metrics.drift.labels(plan.instance, change.type).inc()
             state.drift.append(
                 DriftRecord(at=now, address=change.address, action=change.action.value, run_id=run_id)
             )
@@ -173,7 +173,7 @@ class Cycle:
             by_address = {c.address: c for c in plan.actionable}
             for address in result.applied:
                 change = by_address[address]
-                self._metrics.changes.labels(plan.instance, change.type.value, change.action.value).inc()
+                self._metrics.changes.labels(plan.instance, change.type, change.action.value).inc()
         state.result, state.applied, state.pending = outcome, applied, pending
         state.error = scrub(error) if error else None
         self._metrics.instance_runs.labels(plan.instance, outcome).inc()

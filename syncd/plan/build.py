@@ -16,6 +16,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from syncd.config.model import QbittorrentConfig
@@ -31,7 +32,30 @@ from syncd.domain.state import (
 from syncd.errors import Diagnostic
 from syncd.plan import diff as diffing
 from syncd.plan import normalize
-from syncd.plan.model import Action, Change, InstancePlan, ResourceType
+from syncd.plan.model import Action, Change, InstancePlan
+
+
+class ResourceType(StrEnum):
+    """Kinds of resource, in the order apply runs them (deletes run last, in reverse)."""
+
+    CUSTOM_FORMAT = "custom_format"
+    QUALITY_DEFINITION = "quality_definition"
+    MEDIA_NAMING = "media_naming"
+    MEDIA_MANAGEMENT = "media_management"
+    QUALITY_PROFILE = "quality_profile"
+    QBITTORRENT_PREFERENCES = "qbittorrent_preferences"
+
+
+_SINGLETONS = {ResourceType.MEDIA_NAMING, ResourceType.MEDIA_MANAGEMENT, ResourceType.QBITTORRENT_PREFERENCES}
+_ORDER = list(ResourceType)
+
+
+def _sort_key(change: Change) -> tuple[int, str]:
+    # Deletes after everything else (profiles first stop scoring a CF, then it goes).
+    order = _ORDER.index(ResourceType(change.type))
+    if change.action is Action.DELETE:
+        return (100 + len(_ORDER) - order, change.name.lower())
+    return (order, change.name.lower())
 
 
 @dataclass
@@ -69,7 +93,7 @@ def build_instance_plan(desired: DesiredInstance, live: LiveInstance, ownership:
     _plan_profiles(ctx)
     _plan_custom_format_deletes(ctx)
     _plan_profile_deletes(ctx)
-    changes = tuple(sorted(ctx.changes, key=lambda c: c.sort_key))
+    changes = tuple(sorted(ctx.changes, key=_sort_key))
     return InstancePlan(
         instance=desired.address,
         service=desired.service,
@@ -109,6 +133,7 @@ def _change(
         action=action,
         key=key,
         live_id=live_id,
+        singleton=kind in _SINGLETONS,
         before=before,
         after=after,
         diff=field_diff,
@@ -561,7 +586,7 @@ def _plan_deletes(
 
 
 def deletes_profiles(plan: InstancePlan) -> bool:
-    return any(c.type is ResourceType.QUALITY_PROFILE and c.action is Action.DELETE for c in plan.changes)
+    return any(c.type == ResourceType.QUALITY_PROFILE and c.action is Action.DELETE for c in plan.changes)
 
 
 def spare_profiles_in_use(plan: InstancePlan, in_use: Mapping[int, int], *, media: str) -> InstancePlan:
@@ -571,7 +596,7 @@ def spare_profiles_in_use(plan: InstancePlan, in_use: Mapping[int, int], *, medi
     warnings: list[Diagnostic] = []
     for change in plan.changes:
         count = in_use.get(change.live_id or -1, 0)
-        if change.type is ResourceType.QUALITY_PROFILE and change.action is Action.DELETE and count:
+        if change.type == ResourceType.QUALITY_PROFILE and change.action is Action.DELETE and count:
             warnings.append(
                 Diagnostic(
                     location=change.address,
@@ -596,7 +621,7 @@ def ownership_after(plan: InstancePlan, previous: Ownership, created_ids: Mappin
         table = {
             ResourceType.CUSTOM_FORMAT: cfs,
             ResourceType.QUALITY_PROFILE: profiles,
-        }.get(change.type)
+        }.get(ResourceType(change.type))
         if table is None or not change.key:
             continue
         if change.action is Action.DELETE:

@@ -1,9 +1,13 @@
 """The plan: pure data describing what apply will do, in Terraform's vocabulary.
 
 A `Change` is one resource's action with `before`/`after` (JSON-able dicts in syncd's
-domain terms, secrets already masked), the field-level `diff`, and a `reason`. A
-`Plan` is the ordered changes of every instance plus diagnostics. Renderers only read a
-plan; `syncd.apply` executes it. Nothing here does I/O.
+domain terms, secrets already masked), the field-level `diff`, and a `reason`. Its `type` is
+the name of the resource kind that planned it (`custom_format`, `tag`, ...); nothing outside
+that kind's module gives the name a meaning. An `InstancePlan` holds one instance's changes in
+apply order; a `Plan` holds every instance plus diagnostics, and `waves`: the instance
+addresses grouped in the order apply runs them (one wave after the other, the instances of a
+wave concurrently). Renderers only read a plan; `syncd.apply` executes it. Nothing here does
+I/O.
 """
 
 from __future__ import annotations
@@ -23,38 +27,12 @@ class Action(StrEnum):
     NOOP = "no-op"
     CREATE = "create"
     UPDATE = "update"
+    REPLACE = "replace"
     DELETE = "delete"
 
     @property
     def symbol(self) -> str:
-        return {"no-op": " ", "create": "+", "update": "~", "delete": "-"}[self.value]
-
-
-class ResourceType(StrEnum):
-    """Kinds of resource, in the order apply runs them (deletes run last, in reverse)."""
-
-    CUSTOM_FORMAT = "custom_format"
-    QUALITY_DEFINITION = "quality_definition"
-    MEDIA_NAMING = "media_naming"
-    MEDIA_MANAGEMENT = "media_management"
-    QUALITY_PROFILE = "quality_profile"
-    QBITTORRENT_PREFERENCES = "qbittorrent_preferences"
-
-    @property
-    def order(self) -> int:
-        return list(ResourceType).index(self)
-
-    @property
-    def singleton_name(self) -> str | None:
-        """The address suffix of a kind an instance has exactly one of; None for collections."""
-        return _SINGLETON_NAMES.get(self)
-
-
-_SINGLETON_NAMES = {
-    ResourceType.MEDIA_NAMING: "media_naming",
-    ResourceType.MEDIA_MANAGEMENT: "media_management",
-    ResourceType.QBITTORRENT_PREFERENCES: "preferences",
-}
+        return {"no-op": " ", "create": "+", "update": "~", "replace": "-/+", "delete": "-"}[self.value]
 
 
 class Frozen(BaseModel):
@@ -78,11 +56,13 @@ class Change(Frozen):
     """
 
     instance: str
-    type: ResourceType
+    type: str
     name: str
     action: Action
     key: str = ""
     live_id: int | None = None
+    # True for a kind an instance has exactly one of: the address is `<instance>.<name>`.
+    singleton: bool = False
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
     diff: tuple[FieldChange, ...] = ()
@@ -90,18 +70,10 @@ class Change(Frozen):
 
     @property
     def address(self) -> str:
-        singleton = self.type.singleton_name
-        if singleton is not None:
-            return f"{self.instance}.{singleton}"
+        if self.singleton:
+            return f"{self.instance}.{self.name}"
         escaped = self.name.replace("\\", "\\\\").replace('"', '\\"')
-        return f'{self.instance}.{self.type.value}["{escaped}"]'
-
-    @property
-    def sort_key(self) -> tuple[int, int, str]:
-        # Deletes after everything else (profiles first stop scoring a CF, then it goes).
-        if self.action is Action.DELETE:
-            return (100 + (len(ResourceType) - self.type.order), 0, self.name.lower())
-        return (self.type.order, 0, self.name.lower())
+        return f'{self.instance}.{self.type}["{escaped}"]'
 
 
 class InstancePlan(Frozen):
@@ -135,6 +107,8 @@ class Plan(Frozen):
     syncd_version: str = ""
     guide_revision: str = ""
     instances: tuple[InstancePlan, ...] = ()
+    # Instance addresses in apply order: each wave runs after the previous one has finished.
+    waves: tuple[tuple[str, ...], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     extra: Mapping[str, Any] = Field(default_factory=dict)
 
@@ -153,10 +127,16 @@ class Plan(Frozen):
         return tuple(c for i in self.instances for c in i.changes)
 
     def summary(self) -> Summary:
+        """Terraform's counts: a replace is one to add and one to destroy."""
         counts = dict.fromkeys(Action, 0)
         for change in self.changes:
             counts[change.action] += 1
-        return Summary(add=counts[Action.CREATE], change=counts[Action.UPDATE], destroy=counts[Action.DELETE])
+        replaced = counts[Action.REPLACE]
+        return Summary(
+            add=counts[Action.CREATE] + replaced,
+            change=counts[Action.UPDATE],
+            destroy=counts[Action.DELETE] + replaced,
+        )
 
     @property
     def has_changes(self) -> bool:

@@ -19,9 +19,15 @@ from syncd.plan.sensitive import MASK, is_sensitive_key
 _VERB = {
     Action.CREATE: "will be created",
     Action.UPDATE: "will be updated in-place",
+    Action.REPLACE: "must be replaced",
     Action.DELETE: "will be destroyed",
 }
-_LEGEND = {Action.CREATE: "create", Action.UPDATE: "update in-place", Action.DELETE: "destroy"}
+_LEGEND = {
+    Action.CREATE: "create",
+    Action.UPDATE: "update in-place",
+    Action.REPLACE: "destroy and then create replacement",
+    Action.DELETE: "destroy",
+}
 _INLINE_LIMIT = 60
 
 
@@ -38,9 +44,7 @@ def render(plan: Plan) -> str:
     if not actionable:
         lines.append("No changes. The servers match the configuration.")
         return "\n".join(lines) + "\n"
-    used = [
-        a for a in (Action.CREATE, Action.UPDATE, Action.DELETE) if any(c.action is a for c in actionable)
-    ]
+    used = [a for a in _LEGEND if any(c.action is a for c in actionable)]
     lines.append("Resource actions are indicated with the following symbols:")
     lines.extend(f"  {a.symbol} {_LEGEND[a]}" for a in used)
     lines.append("")
@@ -57,8 +61,8 @@ def render(plan: Plan) -> str:
 def _render_change(change: Change) -> list[str]:
     reason = f" ({change.reason})" if change.reason else ""
     lines = [f"  # {change.address} {_VERB[change.action]}{reason}"]
-    lines.append(f'  {change.action.symbol} {change.type.value} "{change.name}" {{')
-    if change.action is Action.UPDATE:
+    lines.append(f'  {change.action.symbol} {change.type} "{change.name}" {{')
+    if change.action in (Action.UPDATE, Action.REPLACE):
         for field in change.diff:
             old, new = _value(field.path, field.before), _value(field.path, field.after)
             if isinstance(field.before, list) and isinstance(field.after, list) and new.startswith("["):

@@ -2,8 +2,8 @@
 
 Top level: `format_version`, `syncd_version`, `guide_revision`, `applyable`, `errored`,
 `summary`, `resource_changes[]` (each `address`, `type`, `name`, `instance`,
-`change.actions`, `change.before`, `change.after`, `action_reason`), `diagnostics[]` and
-`instances[]`. Consumers scan `change.actions` for "delete". Secrets are masked.
+`change.actions`, `change.before`, `change.after`, `action_reason`), `diagnostics[]`,
+`instances[]` and `waves[]` (instance addresses in apply order, one list per wave). Consumers scan `change.actions` for "delete". Secrets are masked.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "resource_changes": [
             {
                 "address": change.address,
-                "type": change.type.value,
+                "type": change.type,
                 "name": change.name,
                 "instance": change.instance,
                 "change": {
@@ -52,6 +52,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             }
             for i in plan.instances
         ],
+        "waves": [list(wave) for wave in plan.waves],
     }
 
 

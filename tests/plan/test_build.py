@@ -6,7 +6,7 @@ from syncd.config.model import DeletePolicy, ResetScores
 from syncd.domain.resources import QualitySize
 from syncd.domain.state import Ownership
 from syncd.plan import build
-from syncd.plan.model import Action, InstancePlan, ResourceType
+from syncd.plan.model import Action, InstancePlan
 from tests.plan import builders as b
 
 
@@ -89,7 +89,7 @@ def test_profile_scores_cover_every_cf_and_reset_unmatched() -> None:
         quality_profiles=(b.live_profile(10, "WEB-1080p", {"BR-DISK": 0, "Manual": 50, "Keep Me": 25}),),
     )
     plan = build.build_instance_plan(desired, live, Ownership())
-    profile = next(c for c in plan.changes if c.type is ResourceType.QUALITY_PROFILE)
+    profile = next(c for c in plan.changes if c.type == "quality_profile")
     assert profile.action is Action.UPDATE
     assert profile.after is not None
     assert profile.after["scores"] == {"AMZN": 70, "BR-DISK": -10000, "Keep Me": 25, "Manual": 0}

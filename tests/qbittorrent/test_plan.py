@@ -7,7 +7,7 @@ from typing import Any
 
 from syncd.config.model import Origin, PreferenceSetting, QbittorrentConfig
 from syncd.plan.build import build_preferences_plan
-from syncd.plan.model import Action, FieldChange, InstancePlan, Plan, ResourceType
+from syncd.plan.model import Action, FieldChange, InstancePlan, Plan
 from syncd.render import human, json
 
 LIVE: dict[str, Any] = {
@@ -35,7 +35,7 @@ def test_a_changed_preference_is_one_update_showing_only_managed_keys() -> None:
     plan = build_preferences_plan(config(current_network_interface="wg0", dht=True), LIVE, fingerprint="f")
     (change,) = plan.changes
     assert change.address == "qbittorrent.main.preferences"
-    assert change.type is ResourceType.QBITTORRENT_PREFERENCES
+    assert change.type == "qbittorrent_preferences"
     assert change.action is Action.UPDATE
     assert change.before == {"current_network_interface": "", "dht": True}
     assert change.after == {"current_network_interface": "wg0", "dht": True}

@@ -8,7 +8,7 @@ from syncd.config.model import DeletePolicy
 from syncd.domain.state import Ownership
 from syncd.errors import Diagnostic
 from syncd.plan import build
-from syncd.plan.model import Action, Change, InstancePlan, Plan, ResourceType
+from syncd.plan.model import Action, Change, InstancePlan, Plan
 from syncd.render import human
 from syncd.render import json as json_render
 from tests.plan import builders as b
@@ -94,7 +94,8 @@ def test_json_plan_has_versioned_terraform_shape() -> None:
 def test_sensitive_values_are_masked_in_both_renderings() -> None:
     change = Change(
         instance="sonarr.main",
-        type=ResourceType.MEDIA_MANAGEMENT,
+        type="media_management",
+        singleton=True,
         name="media_management",
         action=Action.UPDATE,
         before={"apiKey": "s3cr3t-old"},

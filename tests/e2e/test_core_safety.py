@@ -1,0 +1,128 @@
+"""End to end: the core's safety holes stay closed. An edited saved plan is refused, one
+instance's config error does not block the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syncd.simulator import SimulatedServarr
+from tests.e2e.conftest import run, writes
+
+SONARR = """\
+  main:
+    base_url: {url}
+    api_key: !env SONARR_KEY
+    include:
+      - preset: sonarr-web-1080p
+"""
+RADARR = """\
+radarr:
+  main:
+    base_url: {url}
+    api_key: !env RADARR_KEY
+    include:
+      - preset: radarr-hd-bluray-web
+{extra}"""
+UNKNOWN_GROUP = (
+    "    custom_format_groups:\n      add:\n        - trash_id: 0123456789abcdef0123456789abcdef\n"
+)
+
+
+def write_config(tmp_path: Path, sonarr: SimulatedServarr, body: str = "") -> Path:
+    path = tmp_path / "syncd.yml"
+    path.write_text("syncd: 1\nsonarr:\n" + SONARR.format(url=sonarr.url) + body)
+    return path
+
+
+def planned(tmp_path: Path, config: Path) -> tuple[Path, dict[str, Any]]:
+    planfile = tmp_path / "plan.json"
+    result = run("plan", "-c", str(config), "--out", str(planfile))
+    assert result.code == 0, result.err
+    return planfile, json.loads(planfile.read_text())
+
+
+def first_change(document: dict[str, Any], type_: str) -> dict[str, Any]:
+    changes: list[dict[str, Any]] = document["instances"][0]["changes"]
+    return next(c for c in changes if c["type"] == type_ and c["action"] == "create")
+
+
+def edit_regex(document: dict[str, Any]) -> None:
+    change = first_change(document, "custom_format")
+    change["after"]["specifications"][0]["fields"]["value"] = "(?i)anything-at-all"
+
+
+def edit_sizes(document: dict[str, Any]) -> None:
+    changes: list[dict[str, Any]] = document["instances"][0]["changes"]
+    size = next(c for c in changes if c["type"] == "quality_definition" and c["action"] == "update")
+    size["after"]["max"] = 1.0
+
+
+def edit_version(document: dict[str, Any]) -> None:
+    document["format_version"] = "9.9"
+
+
+def add_delete_of_default_profile(document: dict[str, Any]) -> None:
+    document["instances"][0]["changes"].append(
+        {
+            "instance": "sonarr.main",
+            "type": "quality_profile",
+            "name": "Any",
+            "action": "delete",
+            "live_id": 1,
+            "before": {"name": "Any"},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (edit_regex, "not what syncd plans now"),
+        (edit_sizes, "not what syncd plans now"),
+        (edit_version, "format_version '9.9'"),
+        (add_delete_of_default_profile, 'quality_profile["Any"] is not planned now'),
+    ],
+    ids=["regex", "sizes", "format-version", "added-delete"],
+)
+def test_an_edited_saved_plan_is_refused_and_nothing_is_written(
+    edit: Any, message: str, env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    config = write_config(tmp_path, sonarr)
+    planfile, document = planned(tmp_path, config)
+    edit(document)
+    planfile.write_text(json.dumps(document))
+    refused = run("apply", "-c", str(config), str(planfile))
+    assert refused.code == 1
+    assert message in refused.err
+    assert writes(sonarr) == []
+
+
+def test_an_unedited_saved_plan_applies_the_fresh_plan(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    config = write_config(tmp_path, sonarr)
+    planfile, _ = planned(tmp_path, config)
+    applied = run("apply", "-c", str(config), str(planfile))
+    assert applied.code == 0, applied.err
+    assert "No changes." in run("plan", "-c", str(config)).out
+
+
+def test_one_instances_config_error_does_not_block_the_others(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr, radarr: SimulatedServarr
+) -> None:
+    config = write_config(tmp_path, sonarr, UNKNOWN_GROUP + RADARR.format(url=radarr.url, extra=""))
+    validated = run("validate", "-c", str(config))
+    assert validated.code == 1
+    assert "0123456789abcdef0123456789abcdef" in validated.err
+
+    applied = run("apply", "-c", str(config))
+    assert applied.code == 1
+    assert "sonarr.main: the plan has errors; nothing was written to it" in applied.err
+    assert "0123456789abcdef0123456789abcdef" in applied.err
+    assert writes(sonarr) == []
+    assert writes(radarr), applied.out
+    assert "radarr.main: applied" in applied.out
