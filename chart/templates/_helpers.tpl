@@ -214,6 +214,12 @@ spec:
         {{- include "media-server.podAnnotations" (list $root $app) | nindent 8 }}
     spec:
       {{- include "media-server.podCommon" $root | nindent 6 }}
+      {{- with $v.dnsConfig }}
+      {{- if or .nameservers .searches .options }}
+      dnsConfig:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- end }}
       securityContext:
         {{- include "media-server.podSecurityContext" $root | nindent 8 }}
       containers:
@@ -235,16 +241,14 @@ spec:
             - {name: config, mountPath: /config}
             - {name: tmp, mountPath: /tmp}
             {{- if ne $app "prowlarr" }}
-            - {name: library, mountPath: /data/library}
-            - {name: downloads, mountPath: /data/downloads}
+            {{- include "media-server.dataMounts" (dict "readOnly" false) | nindent 12 }}
             {{- end }}
       volumes:
         {{- include "media-server.volume" (list "config" $v.config) | nindent 8 }}
         - name: tmp
           emptyDir: {}
         {{- if ne $app "prowlarr" }}
-        {{- include "media-server.volume" (list "library" $root.Values.storage.library) | nindent 8 }}
-        {{- include "media-server.volume" (list "downloads" $root.Values.storage.downloads) | nindent 8 }}
+        {{- include "media-server.dataVolumes" $root | nindent 8 }}
         {{- end }}
 {{- end -}}
 
@@ -286,4 +290,34 @@ spec:
       remoteRef:
         key: {{ index . 1 }}
     {{- end }}
+{{- end -}}
+
+
+{{/*
+One /data mount for every pod that touches media, so an import from /data/downloads to
+/data/library is a hardlink or an atomic rename, never a copy: link() and rename() across two
+mounts fail with EXDEV (TRaSH-Guides/Guides includes/hardlinks/bad-path-suggestion.md). The app
+configs and database dumps live under the same host root, so they are masked with empty
+read-only folders. Call with (dict "readOnly" bool).
+*/}}
+{{- define "media-server.dataMounts" -}}
+- {name: data, mountPath: /data{{ if .readOnly }}, readOnly: true{{ end }}}
+- {name: data-mask, mountPath: /data/config, readOnly: true}
+- {name: data-mask, mountPath: /data/backups, readOnly: true}
+{{- end -}}
+
+{{- define "media-server.dataVolumes" -}}
+{{ include "media-server.volume" (list "data" .Values.storage.data) }}
+- name: data-mask
+  emptyDir:
+    sizeLimit: 1Mi
+{{- end -}}
+
+{{/*
+The WireGuard interface the VPN sidecar creates. protonwire hard-codes it
+(tprasadtp/protonvpn-docker 7.5.3, protonwire: `ip link show protonwire0 type wireguard`);
+syncd binds qBittorrent to it. The only place the name is written.
+*/}}
+{{- define "media-server.vpnInterface" -}}
+protonwire0
 {{- end -}}

@@ -17,6 +17,25 @@ NAMESPACE = "media-server"
 
 Render = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
+# The one value a site must set: the VPN endpoint the NetworkPolicy lets WireGuard reach
+# (the design's Infisical vpn/PROTONVPN_SERVER). Every render below starts from it.
+SITE: dict[str, Any] = {"qbittorrent": {"vpn": {"networkPolicy": {"endpointCIDRs": ["45.128.134.194/32"]}}}}
+
+
+def with_site(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` deep-merged over SITE (values win)."""
+
+    def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(base)
+        for key, value in over.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = merge(merged[key], value)
+            else:
+                merged[key] = value
+        return merged
+
+    return merge(SITE, values)
+
 
 @pytest.fixture(scope="session")
 def chart() -> Iterator[helm_python.Chart]:
@@ -29,13 +48,13 @@ def chart() -> Iterator[helm_python.Chart]:
 
 @pytest.fixture(scope="session")
 def render(chart: helm_python.Chart) -> Render:
-    """Render values into a list of manifests (NOTES.txt excluded), cached per value set."""
+    """Render values over SITE into a list of manifests (NOTES.txt excluded), cached per value set."""
     cache: dict[str, list[dict[str, Any]]] = {}
 
     def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
         key = json.dumps(values, sort_keys=True)
         if key not in cache:
-            files = chart.render(values, name=RELEASE, namespace=NAMESPACE)
+            files = chart.render(with_site(values), name=RELEASE, namespace=NAMESPACE)
             cache[key] = [
                 doc
                 for path, text in sorted(files.items())

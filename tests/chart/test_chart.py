@@ -12,7 +12,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from tests.chart.conftest import CHART, Render
+from tests.chart.conftest import CHART, Render, with_site
 from tests.chart.k8s_schemas import validate
 
 SERVICES = (
@@ -29,7 +29,7 @@ SERVICES = (
 ONLY_SYNCD: dict[str, Any] = {name: {"enabled": False} for name in SERVICES}
 NO_VPN: dict[str, Any] = {"qbittorrent": {"vpn": {"enabled": False}}}
 PVCS: dict[str, Any] = {
-    "storage": {"library": {"existingClaim": "library"}, "downloads": {"existingClaim": "downloads"}},
+    "storage": {"data": {"existingClaim": "media"}},
     **{
         app: {"config": {"existingClaim": f"{app}-config"}}
         for app in ("plex", "sonarr", "radarr", "prowlarr", "qbittorrent", "samba")
@@ -48,7 +48,7 @@ EXTRAS: dict[str, Any] = {
     "syncd": {
         "serviceMonitor": {"enabled": True},
         "schedule": {"cron": "0 * * * *"},
-        "wiring": {"qbittorrent": {"interface": "wg0"}},
+        "wiring": {"qbittorrent": {"interface": "protonwire0"}},
     },
     "qbittorrent": {"vpn": {"networkPolicy": {"endpointCIDRs": ["45.128.134.194/32"]}}},
 }
@@ -115,7 +115,7 @@ def _syncd_config(docs: list[dict[str, Any]]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
 def test_lint_reports_no_errors(values: dict[str, Any]) -> None:
-    report = helm_python.lint(CHART, values, strict=True, kube_version="v1.29.0")
+    report = helm_python.lint(CHART, with_site(values), strict=True, kube_version="v1.29.0")
     assert report["errors"] == []
     assert [m for m in report["messages"] if m["severity"] >= 2] == []
 
@@ -216,7 +216,7 @@ def test_qbittorrent_starts_only_after_the_protonwire_native_sidecar(render: Ren
     assert "protonwire" in sidecar["startupProbe"]["exec"]["command"]
     env = {e["name"]: e for e in sidecar["env"]}
     assert env["KILL_SWITCH"]["value"] == "1"
-    assert env["SKIP_DNS_CONFIG"]["value"] == "1"
+    assert env["SKIP_DNS_CONFIG"]["value"] == "0"
     assert env["WIREGUARD_PRIVATE_KEY"]["valueFrom"]["secretKeyRef"] == {
         "name": "protonvpn-credentials",
         "key": "PROTONVPN_PRIVATE_KEY",
@@ -287,7 +287,7 @@ def test_pvc_values_replace_every_host_path(render: Render) -> None:
         for v in _pod_spec(w)["volumes"]
         if "persistentVolumeClaim" in v
     }
-    assert {"library", "downloads", "pg-data", "pg-backups", "syncd-state", "plex-config"} <= claims
+    assert {"media", "pg-data", "pg-backups", "syncd-state", "plex-config"} <= claims
 
 
 def test_external_secrets_follow_the_infisical_layout(render: Render) -> None:
@@ -386,12 +386,6 @@ def test_plex_gets_the_intel_gpu_from_the_device_plugin_on_node_port_32400(rende
     assert port["nodePort"] == 32400
 
 
-def test_samba_uses_host_networking_and_its_three_ports(render: Render) -> None:
-    spec = _pod_spec(_named(render({}), "Deployment", "samba"))
-    assert spec["hostNetwork"] is True
-    assert [p["containerPort"] for p in spec["containers"][0]["ports"]] == [445, 3702, 5355]
-
-
 def test_byparr_is_probed_over_tcp_on_39001(render: Render) -> None:
     (container,) = _pod_spec(_named(render({}), "Deployment", "byparr"))["containers"]
     assert container["ports"][0]["containerPort"] == 39001
@@ -424,7 +418,7 @@ def test_syncd_config_targets_each_enabled_app_with_keys_from_the_environment(re
 
 def test_syncd_wiring_is_passed_through_only_when_set(render: Render) -> None:
     assert "wiring" not in _syncd_config(render({}))
-    assert _syncd_config(render(EXTRAS))["wiring"] == {"qbittorrent": {"interface": "wg0"}}
+    assert _syncd_config(render(EXTRAS))["wiring"] == {"qbittorrent": {"interface": "protonwire0"}}
 
 
 def test_syncd_pod_rolls_when_its_config_changes(render: Render) -> None:
@@ -447,24 +441,34 @@ def test_syncd_metrics_service_monitor_is_opt_in(render: Render) -> None:
 QBT_PREFERENCES: dict[str, Any] = {"syncd": {"qbittorrent": {"preferences": {"max_ratio": 2, "dht": False}}}}
 
 
-def test_syncd_binds_qbittorrent_to_wg0_when_the_vpn_is_on(render: Render) -> None:
+def test_syncd_binds_qbittorrent_to_the_vpn_interface_and_saves_under_data(render: Render) -> None:
     config = _syncd_config(render({}))
     assert config["qbittorrent"] == {
         "main": {
             "base_url": "http://media-server-qbittorrent:8080",
-            "preferences": {"current_network_interface": "wg0"},
+            "preferences": {"current_network_interface": "protonwire0", "save_path": "/data/downloads"},
         }
     }
     override = {"syncd": {"qbittorrent": {"preferences": {"current_network_interface": "eth0"}}}}
     assert _syncd_config(render(override))["qbittorrent"]["main"]["preferences"] == {
-        "current_network_interface": "wg0"
+        "current_network_interface": "protonwire0",
+        "save_path": "/data/downloads",
     }
 
 
 def test_syncd_does_not_bind_qbittorrent_without_the_vpn(render: Render) -> None:
-    assert "qbittorrent" not in _syncd_config(render(NO_VPN))
+    preferences = _syncd_config(render(NO_VPN))["qbittorrent"]["main"]["preferences"]
+    assert preferences == {"save_path": "/data/downloads"}
     config = _syncd_config(render({**NO_VPN, **QBT_PREFERENCES}))
-    assert config["qbittorrent"]["main"]["preferences"] == {"max_ratio": 2, "dht": False}
+    assert config["qbittorrent"]["main"]["preferences"] == {
+        "max_ratio": 2,
+        "dht": False,
+        "save_path": "/data/downloads",
+    }
+    custom = {**NO_VPN, "syncd": {"qbittorrent": {"preferences": {"save_path": "/data/downloads/torrents"}}}}
+    assert _syncd_config(render(custom))["qbittorrent"]["main"]["preferences"] == {
+        "save_path": "/data/downloads/torrents"
+    }
     assert "qbittorrent" not in _syncd_config(render({"qbittorrent": {"enabled": False}}))
 
 
@@ -495,7 +499,11 @@ def test_rendered_syncd_config_passes_syncd_validation(
     path.write_text(_named(render(values), "ConfigMap", "syncd")["data"]["syncd.yml"], encoding="utf-8")
     config = load.load_config(path, env={"SONARR_API_KEY": "0" * 32, "RADARR_API_KEY": "1" * 32})
     wanted = values.get("syncd", {}).get("qbittorrent", {}).get("preferences", {})
-    expected = {} if values is ONLY_SYNCD else {**wanted, "current_network_interface": "wg0"}
+    expected = (
+        {}
+        if values is ONLY_SYNCD
+        else {"save_path": "/data/downloads", **wanted, "current_network_interface": "protonwire0"}
+    )
     assert {q.address: q.wanted for q in config.qbittorrent} == (
         {"qbittorrent.main": expected} if expected else {}
     )

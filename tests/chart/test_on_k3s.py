@@ -1,0 +1,185 @@
+"""Render-level checks of what would stop the stack on k3s, or surprise an operator.
+
+Each test names the upstream file and version whose behaviour it encodes, so the fact can be
+re-checked when an image or controller is bumped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import helm_python
+import pytest
+import yaml
+
+from tests.chart.conftest import CHART, NAMESPACE, RELEASE, SITE, Render
+
+
+def _named(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:
+    (doc,) = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == f"{RELEASE}-{suffix}"]
+    return doc
+
+
+def _pod(docs: list[dict[str, Any]], workload: str) -> dict[str, Any]:
+    return dict(_named(docs, "Deployment", workload)["spec"]["template"]["spec"])
+
+
+def _container(docs: list[dict[str, Any]], workload: str, name: str) -> dict[str, Any]:
+    spec = _pod(docs, workload)
+    (container,) = [c for c in [*spec.get("initContainers", []), *spec["containers"]] if c["name"] == name]
+    return dict(container)
+
+
+def _syncd_yml(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!env", lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type, return-value]
+    loaded = yaml.load(_named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"], Loader=Loader)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_qbittorrent_is_bound_to_the_interface_protonwire_creates(render: Render) -> None:
+    # tprasadtp/protonvpn-docker 7.5.3 protonwire: `ip link show protonwire0 type wireguard`,
+    # `wg show protonwire0 peers`; there is no wg0.
+    docs = render({})
+    preferences = _syncd_yml(docs)["qbittorrent"]["main"]["preferences"]
+    assert preferences["current_network_interface"] == "protonwire0"
+    assert "protonwire" in _container(docs, "qbittorrent", "protonwire")["image"]
+    rendered = "".join(str(d) for d in docs)
+    assert "wg0" not in rendered
+
+
+def test_the_interface_name_is_written_in_one_place() -> None:
+    templates = [p for p in (CHART / "templates").rglob("*") if p.is_file()]
+    naming = [p.name for p in templates if "protonwire0" in p.read_text(encoding="utf-8")]
+    assert naming == ["_helpers.tpl"]
+
+
+def test_vpn_pod_resolves_through_the_tunnel_by_default(render: Render) -> None:
+    # protonwire 7.5.3 __resolvconf_up_hook writes `nameserver 10.2.0.1` into /etc/resolv.conf
+    # unless SKIP_DNS_CONFIG is true; docs/help.md: this breaks `.cluster` names, which
+    # qBittorrent does not need.
+    env = {e["name"]: e.get("value") for e in _container(render({}), "qbittorrent", "protonwire")["env"]}
+    assert env["SKIP_DNS_CONFIG"] == "0"
+    keep = {"qbittorrent": {"vpn": {"keepClusterDns": True}}}
+    env = {e["name"]: e.get("value") for e in _container(render(keep), "qbittorrent", "protonwire")["env"]}
+    assert env["SKIP_DNS_CONFIG"] == "1"
+
+
+def test_vpn_egress_reaches_only_the_configured_endpoint(render: Render) -> None:
+    # The design keeps PROTONVPN_SERVER (45.128.134.194) in Infisical; WireGuard UDP 51820 may
+    # go there and nowhere else.
+    policy = _named(render({}), "NetworkPolicy", "qbittorrent")["spec"]
+    udp = [rule for rule in policy["egress"] if {"protocol": "UDP", "port": 51820} in rule["ports"]]
+    assert udp == [
+        {"to": [{"ipBlock": {"cidr": "45.128.134.194/32"}}], "ports": [{"protocol": "UDP", "port": 51820}]}
+    ]
+    assert all(
+        peer.get("ipBlock", {}).get("cidr") != "0.0.0.0/0"
+        for rule in policy["egress"]
+        if rule["ports"] != [{"protocol": "TCP", "port": 443}]
+        for peer in rule["to"]
+    )
+
+
+def test_vpn_policy_without_an_endpoint_refuses_to_render(chart: helm_python.Chart) -> None:
+    with pytest.raises(helm_python.HelmRenderError, match="endpointCIDRs is empty"):
+        chart.render({}, name=RELEASE, namespace=NAMESPACE)
+    chart.render(
+        {"qbittorrent": {"vpn": {"networkPolicy": {"enabled": False}}}}, name=RELEASE, namespace=NAMESPACE
+    )
+
+
+def test_bootstrap_https_is_limited_to_the_listed_addresses(render: Render) -> None:
+    # protonwire 7.5.3 protonvpn_fetch_metadata: curl https://protonwire-api.vercel.app/v1/server/...
+    # before the tunnel exists, so some HTTPS is needed; the value narrows or removes it.
+    narrowed = {"qbittorrent": {"vpn": {"networkPolicy": {"bootstrapHttpsCIDRs": ["76.76.21.0/24"]}}}}
+    egress = _named(render(narrowed), "NetworkPolicy", "qbittorrent")["spec"]["egress"]
+    https = [r for r in egress if r["ports"] == [{"protocol": "TCP", "port": 443}]]
+    assert https == [
+        {"to": [{"ipBlock": {"cidr": "76.76.21.0/24"}}], "ports": [{"protocol": "TCP", "port": 443}]}
+    ]
+    closed = {"qbittorrent": {"vpn": {"networkPolicy": {"bootstrapHttpsCIDRs": []}}}}
+    egress = _named(render(closed), "NetworkPolicy", "qbittorrent")["spec"]["egress"]
+    assert [r for r in egress if r["ports"] == [{"protocol": "TCP", "port": 443}]] == []
+
+
+@pytest.mark.parametrize("workload", ["sonarr", "radarr", "qbittorrent", "plex", "samba"])
+def test_one_data_mount_so_imports_are_hardlinks(render: Render, workload: str) -> None:
+    # TRaSH-Guides/Guides includes/hardlinks/bad-path-suggestion.md: separate mounts lose
+    # hardlinks and instant moves (link()/rename() across mounts fail with EXDEV).
+    spec = _pod(render({}), workload)
+    mounts = {m["mountPath"]: m for c in spec["containers"] for m in c["volumeMounts"]}
+    assert "/data/library" not in mounts and "/data/downloads" not in mounts
+    assert mounts["/data"]["name"] == "data"
+    assert mounts["/data/config"]["readOnly"] is True and mounts["/data/backups"]["readOnly"] is True
+    (volume,) = [v for v in spec["volumes"] if v["name"] == "data"]
+    assert volume["hostPath"]["path"] == "/data"
+
+
+def test_plex_sees_the_media_read_only(render: Render) -> None:
+    (plex,) = _pod(render({}), "plex")["containers"]
+    (data,) = [m for m in plex["volumeMounts"] if m["mountPath"] == "/data"]
+    assert data["readOnly"] is True
+
+
+def test_qbittorrent_saves_where_sonarr_and_radarr_look(render: Render) -> None:
+    docs = render({})
+    assert _syncd_yml(docs)["qbittorrent"]["main"]["preferences"]["save_path"].startswith("/data/downloads")
+    for app in ("sonarr", "radarr", "qbittorrent"):
+        (container,) = _pod(docs, app)["containers"]
+        assert any(m["mountPath"] == "/data" and not m.get("readOnly") for m in container["volumeMounts"]), (
+            app
+        )
+
+
+def test_plex_node_port_keeps_client_addresses(render: Render) -> None:
+    service = _named(render({}), "Service", "plex")["spec"]
+    assert service["type"] == "NodePort"
+    assert service["externalTrafficPolicy"] == "Local"
+    assert service["ports"][0]["nodePort"] == 32400
+
+
+def test_plex_on_the_host_network_has_no_node_port(render: Render) -> None:
+    docs = render({"plex": {"hostNetwork": True}})
+    service = _named(docs, "Service", "plex")["spec"]
+    assert service["type"] == "ClusterIP"
+    assert "nodePort" not in service["ports"][0] and "externalTrafficPolicy" not in service
+    assert _pod(docs, "plex")["hostNetwork"] is True
+
+
+def test_plex_advertise_url_is_a_value(render: Render) -> None:
+    # home-operations/containers apps/plex/entrypoint.sh reads PLEX_ADVERTISE_URL.
+    url = "http://192.168.1.10:32400"
+    (plex,) = _pod(render({"plex": {"advertiseUrl": url}}), "plex")["containers"]
+    assert {"name": "PLEX_ADVERTISE_URL", "value": url} in plex["env"]
+    (plex,) = _pod(render({}), "plex")["containers"]
+    assert "PLEX_ADVERTISE_URL" not in {e["name"] for e in plex["env"]}
+
+
+def test_prowlarr_gets_the_designs_resolvers_as_dns_config(render: Render) -> None:
+    # Design: Prowlarr "DNS: Custom DNS servers (9.9.9.9, 149.112.112.112)".
+    spec = _pod(render({}), "prowlarr")
+    assert spec["dnsConfig"] == {"nameservers": ["9.9.9.9", "149.112.112.112"]}
+    assert spec.get("dnsPolicy", "ClusterFirst") == "ClusterFirst"
+    assert "dnsConfig" not in _pod(render({"prowlarr": {"dnsConfig": {"nameservers": []}}}), "prowlarr")
+    assert "dnsConfig" not in _pod(render({}), "sonarr")
+
+
+def test_samba_claims_no_discovery_it_does_not_run(render: Render) -> None:
+    # The samba-server image runs smbd only: no wsdd (WS-Discovery, UDP 3702) or LLMNR responder.
+    (samba,) = _pod(render({}), "samba")["containers"]
+    assert [(p["containerPort"], p["protocol"]) for p in samba["ports"]] == [(445, "TCP")]
+    template = (CHART / "templates" / "samba" / "deployment.yaml").read_text(encoding="utf-8")
+    assert "discovery works" not in template
+
+
+def test_site_values_set_the_vpn_endpoint() -> None:
+    site = yaml.safe_load((Path(CHART).parent / "flux" / "apps" / "media-server" / "values.yaml").read_text())
+    assert (
+        site["qbittorrent"]["vpn"]["networkPolicy"]["endpointCIDRs"]
+        == SITE["qbittorrent"]["vpn"]["networkPolicy"]["endpointCIDRs"]
+    )
