@@ -68,6 +68,8 @@ def test_every_chart_app_version_is_the_package_version() -> None:
 def test_the_image_tag_defaults_are_the_package_version() -> None:
     stack = _yaml(REPO / "chart" / "values.yaml")["syncd"]["image"]
     assert str(stack["tag"]) == syncd.__version__
+    standalone = _yaml(REPO / "charts" / "syncd" / "values.yaml")["image"]
+    assert standalone["tag"] in ("", syncd.__version__), "an empty tag means the chart's appVersion"
     args = dict(a.arguments.partition("=")[::2] for a in read_dockerfile().final.all("ARG"))
     assert args["VERSION"] == syncd.__version__
 
