@@ -65,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
             "-c",
             "--config",
             type=Path,
-            required=True,
-            help="a syncd, Recyclarr or Configarr YAML file, or a Recyclarr config folder",
+            default=None,
+            help="a syncd, Recyclarr or Configarr YAML file, or a Recyclarr config folder "
+            "(default: $SYNCD_CONFIG, ./syncd.yml, /config/syncd.yml, then a Recyclarr or Configarr config)",
         )
         sub.add_argument(
             "--format",
@@ -170,6 +171,8 @@ def main(
     )
     settings = app.Settings(dialect=Dialect(args.format) if getattr(args, "format", None) else None)
     try:
+        if hasattr(args, "config") and args.config is None:
+            args.config = _discover_config(err)
         if args.command == "plan":
             return asyncio.run(_plan(args, settings, out))
         if args.command == "apply":
@@ -211,6 +214,15 @@ async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -
     if args.detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _discover_config(err: TextIO) -> Path:
+    """The config found without `-c`, named on stderr so the user knows which file is in use."""
+    from syncd.config import discover
+
+    found = discover.discover(env=os.environ, cwd=Path.cwd())
+    print(f"Using the config {found.path} ({found.reason}).", file=err, flush=True)
+    return found.path
 
 
 def _run(args: argparse.Namespace, settings: app.Settings) -> int:
