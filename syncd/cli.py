@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a sync waits for a manual apply holding the state lock before skipping (default 60)",
     )
 
+    run.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="plan on schedule and report in /status, /metrics and notifications; never write (as `mode: plan`)",
+    )
+
     validate = commands.add_parser("validate", help="check config against the guides, offline")
     with_config(validate)
 
@@ -235,6 +241,7 @@ def _run(args: argparse.Namespace, settings: app.Settings) -> int:
         grace_seconds=args.grace_period,
         reload_seconds=args.reload_interval,
         lock_timeout=args.lock_timeout,
+        plan_only=args.plan_only,
     )
     return runtime.run(options, settings)
 

@@ -3,7 +3,8 @@
 The same key means different things in Recyclarr and Configarr (`custom_format_groups`,
 `preferred_ratio`, the delete switches), so the dialect is decided once per file, never per key:
 
-- syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`, `qbittorrent:`;
+- syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`, `mode:`, `notify:`,
+  `qbittorrent:`;
 - Configarr: any Configarr-only top-level key, or a Configarr-only key or shape in an instance;
 - Recyclarr otherwise.
 
@@ -18,7 +19,9 @@ from typing import Any
 from syncd.config.dialects import configarr
 from syncd.config.model import Dialect
 
-SYNCD_TOP_LEVEL_KEYS = frozenset({"syncd", "guides", "state_dir", "schedule", "qbittorrent"})
+SYNCD_TOP_LEVEL_KEYS = frozenset(
+    {"syncd", "guides", "state_dir", "schedule", "mode", "notify", "qbittorrent"}
+)
 
 # Every top-level key only Configarr has: the ones its dialect reads, ignores, or enables with.
 CONFIGARR_TOP_LEVEL_KEYS = frozenset(

@@ -9,12 +9,14 @@ does not check trash_ids against the guides; `syncd.desired` does that.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import structlog
+from pydantic import SecretStr
 
 from syncd.config import detect, merge, presets
 from syncd.config.dialects import Document, InstanceNode, as_list, check_keys, fail, get_str, list_maps
@@ -27,6 +29,9 @@ from syncd.config.model import (
     GuidesConfig,
     GuideSource,
     InstanceConfig,
+    Mode,
+    NotifyConfig,
+    NotifyLevel,
     Origin,
     QbittorrentConfig,
 )
@@ -102,7 +107,7 @@ def load_config(
     `path` is one file, or a folder laid out as Recyclarr's config folder (`recyclarr.yml` plus
     `configs/*.yml`): its files are read alike, their instances must have unique names (and,
     in Recyclarr's dialect, unique base_urls) across all of them, and the first file's guide
-    sources and schedule apply. Secrets and `includes/` are looked up in the folder.
+    sources, schedule, mode and notify settings apply. Secrets and `includes/` are looked up in the folder.
     """
     anchor = _anchor(path)
     settings = peek_guides(path, env=env, dialect=dialect)
@@ -132,6 +137,8 @@ def load_config(
         guides=settings.guides,
         state_dir=settings.state_dir,
         schedule=first_document.schedule,
+        mode=_mode_with_env(first_document.mode, env),
+        notify=_notify_with_env(first_document.notify, env),
         instances=tuple(instances),
         qbittorrent=tuple(torrents),
     )
@@ -186,6 +193,33 @@ def _guides_with_env(guides: GuidesConfig, env: Mapping[str, str]) -> GuidesConf
             "templates": source(guides.templates, "SYNCD_TEMPLATES_URL", "SYNCD_TEMPLATES_REF"),
         }
     )
+
+
+def _mode_with_env(mode: Mode, env: Mapping[str, str]) -> Mode:
+    value = env.get("SYNCD_MODE", "").strip()
+    if not value:
+        return mode
+    try:
+        return Mode(value)
+    except ValueError:
+        raise ConfigError(f"SYNCD_MODE must be 'apply' or 'plan', got {value!r}") from None
+
+
+def _notify_with_env(notify: NotifyConfig, env: Mapping[str, str]) -> NotifyConfig:
+    """`SYNCD_NOTIFY_URLS` (space- or comma-separated) replaces `notify.urls`; `SYNCD_NOTIFY_LEVEL`
+    the level. They give Recyclarr and Configarr files, which have no `notify:`, notifications."""
+    urls = [u for u in re.split(r"[\s,]+", env.get("SYNCD_NOTIFY_URLS", "")) if u]
+    level = env.get("SYNCD_NOTIFY_LEVEL", "").strip()
+    update: dict[str, object] = {}
+    if urls:
+        update["urls"] = tuple(SecretStr(u) for u in urls)
+    if level:
+        try:
+            update["level"] = NotifyLevel(level)
+        except ValueError:
+            allowed = ", ".join(repr(c.value) for c in NotifyLevel)
+            raise ConfigError(f"SYNCD_NOTIFY_LEVEL must be one of {allowed}, got {level!r}") from None
+    return notify.model_copy(update=update) if update else notify
 
 
 def _check_unique(instances: tuple[InstanceConfig, ...]) -> None:

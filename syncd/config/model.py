@@ -10,6 +10,7 @@ linearly (Recyclarr, syncd) or piecewise through the TRaSH preferred value (Conf
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -242,12 +243,36 @@ class ScheduleConfig(Frozen):
     jitter_seconds: int = 30
 
 
+class NotifyLevel(StrEnum):
+    """What `syncd run` sends a notification for; each level includes the ones before it."""
+
+    ERRORS = "errors"  # failed syncs and instances, and their recovery
+    CHANGES = "changes"  # ... and applied changes, drift, pending changes in plan mode
+    ALL = "all"  # ... and skipped or stopped syncs
+
+
+class NotifyConfig(Frozen):
+    """Apprise URLs (`ntfy://…`, `discord://…`, `json://…`); secret, since most carry a token."""
+
+    urls: tuple[SecretStr, ...] = ()
+    level: NotifyLevel = NotifyLevel.CHANGES
+
+
+class Mode(StrEnum):
+    """`apply` syncs; `plan` only plans on schedule and reports, never writing to a server."""
+
+    APPLY = "apply"
+    PLAN = "plan"
+
+
 class Config(Frozen):
     dialect: Dialect
     path: Path
     guides: GuidesConfig = GuidesConfig()
     state_dir: Path = Path(".syncd-state")
     schedule: ScheduleConfig = ScheduleConfig()
+    mode: Mode = Mode.APPLY
+    notify: NotifyConfig = NotifyConfig()
     instances: tuple[InstanceConfig, ...] = ()
     qbittorrent: tuple[QbittorrentConfig, ...] = ()
 
@@ -258,9 +283,10 @@ class Config(Frozen):
 
     @property
     def secret_values(self) -> tuple[str, ...]:
-        """Every API key and password, for scrubbing text shown to the outside."""
+        """Every API key, password and notification URL, for scrubbing text shown to the outside."""
         keys = tuple(i.api_key.get_secret_value() for i in self.instances)
-        return keys + tuple(q.password.get_secret_value() for q in self.qbittorrent if q.password)
+        urls = tuple(u.get_secret_value() for u in self.notify.urls)
+        return keys + tuple(q.password.get_secret_value() for q in self.qbittorrent if q.password) + urls
 
     def qbittorrent_instance(self, address: str) -> QbittorrentConfig | None:
         """Find a qBittorrent instance by `qbittorrent.name` or by bare name."""

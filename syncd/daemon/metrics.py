@@ -55,6 +55,23 @@ class Metrics:
             ["result"],
             registry=self.registry,
         )
+        self.pending = Gauge(
+            "syncd_pending_changes",
+            "Planned changes the last sync did not apply (all of them in plan-only mode).",
+            ["instance"],
+            registry=self.registry,
+        )
+        self.plan_only = Gauge(
+            "syncd_plan_only",
+            "1 while the daemon only plans (mode: plan or --plan-only) and never writes.",
+            registry=self.registry,
+        )
+        self.notifications = Counter(
+            "syncd_notifications",
+            "Notifications by result (sent, failed).",
+            ["result"],
+            registry=self.registry,
+        )
         self.guide = Info(
             "syncd_guide_revision",
             "Revision of the TRaSH Guides checkout last synced.",

@@ -28,8 +28,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from syncd import app
 from syncd.config.model import Config
 from syncd.daemon import page, reload, schedule
-from syncd.daemon.cycle import Cycle
+from syncd.daemon.cycle import Cycle, is_plan_only
 from syncd.daemon.metrics import Metrics
+from syncd.daemon.notify import Notifier
 from syncd.daemon.server import HttpServer, Response
 from syncd.daemon.status import DaemonStatus, ReloadStatus, Scrubber
 from syncd.errors import SyncdError
@@ -50,6 +51,7 @@ class Options:
     reload_seconds: float = 5.0
     lock_timeout: float = 60.0
     stuck_seconds: float = 3600.0
+    plan_only: bool = False  # `--plan-only`: plan on schedule, never write (as `mode: plan`)
 
 
 class Daemon:
@@ -70,6 +72,8 @@ class Daemon:
             metrics=self.metrics,
             lock_timeout=options.lock_timeout,
             clock=self._clock,
+            plan_only=options.plan_only,
+            notifier=Notifier(self.metrics),
         )
         self.config: Config | None = None
         self.server = HttpServer(
@@ -114,7 +118,12 @@ class Daemon:
         self._scheduler.start()
         if watch:
             self._watch_task = asyncio.create_task(self._watch())
-        log.info("daemon.started", config=str(self.options.config_path), schedule=self.status.schedule)
+        log.info(
+            "daemon.started",
+            config=str(self.options.config_path),
+            schedule=self.status.schedule,
+            mode=self.status.mode,
+        )
 
     def request_stop(self) -> None:
         """Stop scheduling and let the running cycle end; a second call cancels it at once."""
@@ -244,6 +253,9 @@ class Daemon:
         reload_state.loaded_at = self._clock()
         self._clear_rejection()
         self.status.schedule = schedule.describe(accepted.config.schedule)
+        plan_only = is_plan_only(accepted.config, forced=self.options.plan_only)
+        self.status.mode = "plan" if plan_only else "apply"
+        self.metrics.plan_only.set(1 if plan_only else 0)
         self.status.keep_only(accepted.config.addresses)
         if previous is not None and previous.schedule != accepted.config.schedule and self._scheduler.running:
             self._scheduler.reschedule_job(JOB_ID, trigger=accepted.trigger)

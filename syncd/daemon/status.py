@@ -1,6 +1,6 @@
 """What the daemon knows about itself, for `/status`, `/` and `/readyz`: the last cycle, the
-last result and plan summary of every instance, recent drift, the schedule and the config
-reload state. Plain in-memory data, changed only from the event loop; `to_json` is the
+last result, plan summary and pending changes of every instance, recent drift, the mode, the
+schedule, the guide revision and the config reload state. Plain in-memory data, changed only from the event loop; `to_json` is the
 documented `/status` document. Every text that enters it goes through `Scrubber` first.
 """
 
@@ -11,6 +11,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from syncd.daemon.report import ChangeLine
 
 STATUS_VERSION = 1
 RECENT_DRIFT = 10
@@ -46,8 +48,9 @@ class DriftRecord:
 
 @dataclass
 class InstanceStatus:
-    """One instance: `result` is success, failed, stopped or skipped; `pending` counts the
-    planned changes that were not applied (None when the instance could not be planned)."""
+    """One instance: `result` is success, planned (plan-only mode), failed or stopped; `pending`
+    counts the planned changes that were not applied (None when the instance could not be
+    planned), `pending_plan` shows them as `syncd plan` does."""
 
     address: str
     result: str | None = None
@@ -60,6 +63,9 @@ class InstanceStatus:
     pending: int | None = None
     drift: deque[DriftRecord] = field(default_factory=lambda: deque(maxlen=RECENT_DRIFT))
     drift_total: int = 0
+    applied_changes: list[ChangeLine] = field(default_factory=list)
+    pending_changes: list[ChangeLine] = field(default_factory=list)
+    pending_plan: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +78,9 @@ class InstanceStatus:
             "plan": dict(self.plan),
             "applied": self.applied,
             "pending": self.pending,
+            "applied_changes": [c.to_json() for c in self.applied_changes],
+            "pending_changes": [c.to_json() for c in self.pending_changes],
+            "pending_plan": self.pending_plan,
             "drift_total": self.drift_total,
             "recent_drift": [d.to_json() for d in reversed(self.drift)],
         }
@@ -132,8 +141,10 @@ class DaemonStatus:
     started_at: datetime
     reload: ReloadStatus
     schedule: str = ""
+    mode: str = "apply"
     next_run_at: datetime | None = None
     guide_revision: str | None = None
+    guide_date: datetime | None = None
     cycle: CycleStatus = field(default_factory=CycleStatus)
     instances: dict[str, InstanceStatus] = field(default_factory=dict)
 
@@ -152,9 +163,11 @@ class DaemonStatus:
         return {
             "status_version": STATUS_VERSION,
             "started_at": iso(self.started_at),
+            "mode": self.mode,
             "schedule": self.schedule,
             "next_run_at": iso(self.next_run_at),
             "guide_revision": self.guide_revision,
+            "guide_date": iso(self.guide_date),
             "cycle": self.cycle.to_json(),
             "config": self.reload.to_json(),
             "instances": [self.instances[a].to_json() for a in sorted(self.instances)],

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -221,3 +222,15 @@ def _stderr(exc: git.GitCommandError) -> str:
 
 def _redact_text(text: str, url: str) -> str:
     return _CREDENTIALS_RE.sub(r"\g<scheme>", text.replace(url, redact_url(url)))
+
+
+def revision_date(dest: Path, revision: str) -> datetime | None:
+    """The commit date of `revision` in the checkout at `dest`; None if git cannot tell."""
+    try:
+        stamp = str(_git(dest).show("-s", "--format=%cI", revision))
+    except git.GitCommandError:
+        return None
+    try:
+        return datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        return None

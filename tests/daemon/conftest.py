@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ from tests.shared import RADARR_KEY, SONARR_KEY
 
 CONFIG = """\
 syncd: 1
-schedule:
+{top_extra}schedule:
   interval: {interval}
   jitter: 0
 sonarr:
@@ -37,9 +38,21 @@ sonarr:
 
 
 def config_text(
-    sonarr: SimulatedServarr, radarr: SimulatedServarr, *, interval: str = "1h", sonarr_extra: str = ""
+    sonarr: SimulatedServarr,
+    radarr: SimulatedServarr,
+    *,
+    interval: str = "1h",
+    sonarr_extra: str = "",
+    top_extra: str = "",
 ) -> str:
-    return CONFIG.format(interval=interval, sonarr=sonarr.url, radarr=radarr.url, sonarr_extra=sonarr_extra)
+    """The daemon tests' config; `top_extra` adds top-level keys (`mode: plan\\n`)."""
+    return CONFIG.format(
+        interval=interval,
+        sonarr=sonarr.url,
+        radarr=radarr.url,
+        sonarr_extra=sonarr_extra,
+        top_extra=top_extra,
+    )
 
 
 @pytest.fixture
@@ -68,7 +81,7 @@ class Harness:
     config: Path
     env: dict[str, str]
 
-    def daemon(self, **options: float) -> Daemon:
+    def daemon(self, **options: Any) -> Daemon:
         settings = app.Settings(env=self.env, read_backoffs=(0.01, 0.01), timeout_seconds=5.0)
         return Daemon(Options(config_path=self.config, host="127.0.0.1", port=0, **options), settings)
 

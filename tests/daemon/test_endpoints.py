@@ -63,6 +63,8 @@ def test_endpoints_return_the_documented_content(
     assert status["status_version"] == 1
     assert status["schedule"] == "every 3600s, jitter 0s"
     assert status["next_run_at"] is not None
+    assert status["mode"] == "apply"
+    assert status["guide_date"] is not None and status["guide_date"].endswith("+00:00")
     assert status["cycle"]["result"] == "success"
     assert status["config"]["path"] == str(harness.config)
     assert [i["address"] for i in status["instances"]] == ["radarr.movies", "sonarr.main"]

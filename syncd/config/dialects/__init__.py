@@ -15,7 +15,16 @@ from typing import Any, NoReturn
 
 import structlog
 
-from syncd.config.model import GuidesConfig, Origin, QbittorrentConfig, ScheduleConfig, Service, TrashRef
+from syncd.config.model import (
+    GuidesConfig,
+    Mode,
+    NotifyConfig,
+    Origin,
+    QbittorrentConfig,
+    ScheduleConfig,
+    Service,
+    TrashRef,
+)
 from syncd.config.yamlfile import YamlList, YamlMap, show, source_text
 from syncd.errors import ConfigError
 
@@ -43,6 +52,8 @@ class Document:
     state_dir: Path | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     qbittorrent: tuple[QbittorrentConfig, ...] = ()
+    mode: Mode = Mode.APPLY
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
 
 def fail(origin: Origin, message: str) -> NoReturn:

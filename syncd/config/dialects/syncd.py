@@ -1,6 +1,7 @@
 """syncd's own dialect: Recyclarr v8 shapes plus syncd's top level and extras. Pure: no I/O.
 
-Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `sonarr`, `radarr`, `qbittorrent`.
+Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `mode`, `notify`, `sonarr`, `radarr`,
+`qbittorrent`.
 Instances take Recyclarr's keys except `delete_old_custom_formats`, which is replaced by the
 `delete:` map, and add profile `language`, `quality_definition.ratio_mode`, and raw `api` maps in
 `media_naming` and `media_management`. qBittorrent instances (`base_url`, optional `username` and
@@ -12,8 +13,9 @@ time, against the keys the server returns.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import SecretStr
 
@@ -44,6 +46,9 @@ from syncd.config.model import (
     GuidesConfig,
     GuideSource,
     InstanceConfig,
+    Mode,
+    NotifyConfig,
+    NotifyLevel,
     PreferenceSetting,
     QbittorrentConfig,
     ScheduleConfig,
@@ -51,7 +56,7 @@ from syncd.config.model import (
 from syncd.config.yamlfile import YamlMap
 
 FORMAT_VERSION = 1
-TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", *SERVICES, "qbittorrent")
+TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", "mode", "notify", *SERVICES, "qbittorrent")
 INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete"}
 QBITTORRENT_KEYS = ("base_url", "username", "password", "preferences")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
@@ -66,6 +71,7 @@ UNMANAGEABLE_PREFERENCES = {
         "current_interface_name is read-only (qBittorrent derives it); set current_network_interface instead"
     ),
 }
+_Choice = TypeVar("_Choice", bound=StrEnum)
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -90,6 +96,33 @@ def read_document(document: YamlMap, *, config_dir: Path) -> Document:
         state_dir=config_dir / Path(state_dir).expanduser() if state_dir else None,
         schedule=_schedule(document),
         qbittorrent=_qbittorrent(document),
+        mode=_choice(document, "mode", Mode, Mode.APPLY),
+        notify=_notify(document),
+    )
+
+
+def _choice(node: YamlMap, key: str, choices: type[_Choice], default: _Choice) -> _Choice:
+    value = get_str(node, key)
+    if value is None:
+        return default
+    try:
+        return choices(value)
+    except ValueError:
+        allowed = ", ".join(repr(c.value) for c in choices)
+        fail(node.origin_of(key), f"{key} must be one of {allowed}, got {type_name(value)}")
+
+
+def _notify(document: YamlMap) -> NotifyConfig:
+    notify = get_map(document, "notify")
+    if notify is None:
+        return NotifyConfig()
+    check_keys(notify, ("urls", "level"), strict=True, where="notify")
+    urls = get_str_list(notify, "urls")
+    if any(not url.strip() for url in urls):
+        fail(notify.origin_of("urls"), "notify.urls has an empty entry (an unset !env variable?)")
+    return NotifyConfig(
+        urls=tuple(SecretStr(url.strip()) for url in urls),
+        level=_choice(notify, "level", NotifyLevel, NotifyLevel.CHANGES),
     )
 
 
