@@ -24,15 +24,24 @@ class Failure:
     property_name: str
     message: str
     attempted_value: Any = None
+    warning: bool = False
+    """A warning (`NzbDroneValidationFailure.IsWarning`) refuses a save unless `forceSave`."""
+    detail: str | None = None
+    """The `detailedDescription` a provider test adds to explain its failure."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "propertyName": self.property_name,
             "errorMessage": self.message,
             "attemptedValue": self.attempted_value,
-            "severity": "error",
+            "severity": "warning" if self.warning else "error",
             "errorCode": "",
         }
+        if self.warning:
+            body["isWarning"] = True
+        if self.detail is not None:
+            body["detailedDescription"] = self.detail
+        return body
 
 
 class Rejection(Exception):
