@@ -371,3 +371,20 @@ RADARR_MEDIA_MANAGEMENT: Final[dict[str, Any]] = {
     "extraFileExtensions": "srt",
     "enableMediaInfo": True,
 }
+
+DOWNLOAD_CLIENT_CONFIG: Final[dict[str, dict[str, Any]]] = {
+    "sonarr": {
+        "downloadClientWorkingFolders": "_UNPACK_|_FAILED_",
+        "enableCompletedDownloadHandling": True,
+        "autoRedownloadFailed": True,
+        "autoRedownloadFailedFromInteractiveSearch": True,
+    },
+    "radarr": {
+        "downloadClientWorkingFolders": "_UNPACK_|_FAILED_",
+        "enableCompletedDownloadHandling": True,
+        "checkForFinishedDownloadInterval": 1,
+        "autoRedownloadFailed": True,
+        "autoRedownloadFailedFromInteractiveSearch": True,
+    },
+}
+"""`GET /config/downloadclient` of a fresh server (ConfigService defaults)."""

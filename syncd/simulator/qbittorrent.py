@@ -7,7 +7,11 @@ for everything else when credentials are set (403 without a session; no credenti
 the WebUI auth subnet whitelist), `app/preferences` (never returns `web_ui_password`),
 `app/setPreferences` (POST only, form field `json`, only the keys sent change, unknown keys
 ignored), `app/version`, and CSRF protection (an `Origin`/`Referer` whose host differs from the
-`Host` header: 401). Failure injection and a record of every request, as `SimulatedServarr`.
+`Host` header: 401). From 5.2 a bearer API key (`Authorization: Bearer qbt_...`) stands for a
+session. Categories: `torrents/categories`, `torrents/createCategory`,
+`torrents/editCategory` and `torrents/removeCategories` (POST only) with the rules of
+`TorrentsController` and `SessionImpl`, their messages and status codes; `torrents/info`
+(no torrents). Failure injection and a record of every request, as `SimulatedServarr`.
 """
 
 from __future__ import annotations
@@ -22,10 +26,20 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from syncd.simulator.loopback import LoopbackServer
+from syncd.simulator.qbittorrent_categories import Categories, CategoryError
 from syncd.simulator.qbittorrent_data import DEFAULT_PREFERENCES
 
 WEBAPI_VERSION = "2.11.4"
-POST_ONLY = frozenset({"/api/v2/auth/login", "/api/v2/auth/logout", "/api/v2/app/setPreferences"})
+POST_ONLY = frozenset(
+    {
+        "/api/v2/auth/login",
+        "/api/v2/auth/logout",
+        "/api/v2/app/setPreferences",
+        "/api/v2/torrents/createCategory",
+        "/api/v2/torrents/editCategory",
+        "/api/v2/torrents/removeCategories",
+    }
+)
 BANNED = "Your IP address has been banned after too many failed authentication attempts."
 
 
@@ -65,12 +79,19 @@ class SimulatedQbittorrent(LoopbackServer):
     (setting `web_ui_password` changes it, as on the real server)."""
 
     def __init__(
-        self, *, username: str | None = None, password: str | None = None, version: str = "5.1.4"
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        version: str = "5.1.4",
+        api_key: str | None = None,
     ) -> None:
         self.version = version
         self.username = username
         self.password = password
+        self.api_key = api_key
         self.preferences: dict[str, Any] = copy.deepcopy(DEFAULT_PREFERENCES)
+        self.categories = Categories(version, lambda: bool(self.preferences.get("use_subcategories")))
         if username is not None:
             self.preferences["web_ui_username"] = username
         self.requests: list[QbittorrentRequest] = []
@@ -99,6 +120,15 @@ class SimulatedQbittorrent(LoopbackServer):
         """The requests that changed preferences."""
         return [r for r in self.requests if r.path == "/api/v2/app/setPreferences" and r.status == 200]
 
+    def category_writes(self) -> list[QbittorrentRequest]:
+        """The answered requests that create, edit or remove categories."""
+        paths = (
+            "/api/v2/torrents/createCategory",
+            "/api/v2/torrents/editCategory",
+            "/api/v2/torrents/removeCategories",
+        )
+        return [r for r in self.requests if r.path in paths]
+
     # -------------------------------------------------------------- serving
 
     def answer(self, method: str, path: str, headers: Any, form: dict[str, str]) -> _Answer:
@@ -114,9 +144,19 @@ class SimulatedQbittorrent(LoopbackServer):
                 return _Answer(405, "Method Not Allowed")
             if path == "/api/v2/auth/login":
                 return self._login(form)
-            if self.username is not None and _session_id(headers) not in self._sessions:
+            if self.username is not None and not self._authenticated(headers):
                 return _Answer(403, "Forbidden")
             return self._route(method, path, form)
+
+    def _authenticated(self, headers: Any) -> bool:
+        bearer = str(headers.get("Authorization", ""))
+        if (
+            self.api_key is not None
+            and _at_least(self.version, (5, 2))
+            and bearer == f"Bearer {self.api_key}"
+        ):
+            return True
+        return _session_id(headers) in self._sessions
 
     def _login(self, form: dict[str, str]) -> _Answer:
         if self.failed_logins >= int(self.preferences["web_ui_max_auth_fail_count"]):
@@ -141,6 +181,21 @@ class SimulatedQbittorrent(LoopbackServer):
             return _json(self.preferences)
         if (method, path) == ("POST", "/api/v2/app/setPreferences"):
             return self._set_preferences(form)
+        if (method, path) == ("GET", "/api/v2/torrents/info"):
+            return _json([])
+        if (method, path) == ("GET", "/api/v2/torrents/categories"):
+            return _json(self.categories.to_json())
+        actions = {
+            "/api/v2/torrents/createCategory": self.categories.create,
+            "/api/v2/torrents/editCategory": self.categories.edit,
+            "/api/v2/torrents/removeCategories": self.categories.remove,
+        }
+        if method == "POST" and path in actions:
+            try:
+                actions[path](form)
+            except CategoryError as error:
+                return _Answer(error.status, error.message)
+            return _Answer(200)
         return _Answer(404, "Not Found")
 
     def _set_preferences(self, form: dict[str, str]) -> _Answer:

@@ -11,9 +11,28 @@ from collections.abc import Callable
 from typing import Literal
 
 from syncd.simulator.api import Answer, ApiServer, RecordedRequest, RequestValidator, Route, ok
+from syncd.simulator.network import Network
+from syncd.simulator.provider_routes import provider_routes
+from syncd.simulator.providers import ProviderCollection
 from syncd.simulator.state import ServarrState
 
 __all__ = ["RecordedRequest", "SimulatedServarr"]
+
+
+def _download_clients(state: ServarrState) -> ProviderCollection:
+    return state.download_clients
+
+
+def _notifications(state: ServarrState) -> ProviderCollection:
+    return state.notifications
+
+
+def _indexers(state: ServarrState) -> ProviderCollection:
+    return state.indexers
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.lstrip("-").isdigit() else None
 
 
 def _routes() -> list[Route[ServarrState]]:
@@ -67,6 +86,42 @@ def _routes() -> list[Route[ServarrState]]:
         ("GET", "/api/v3/tag/{id}", lambda s, c: ok(s.tags.get(c.id))),
         ("PUT", "/api/v3/tag/{id}", lambda s, c: Answer(202, s.tags.update(c.id, c.body))),
         ("DELETE", "/api/v3/tag/{id}", lambda s, c: deleted(lambda: s.tags.delete(c.id))),
+        *provider_routes("/api/v3/downloadclient", _download_clients),
+        *provider_routes("/api/v3/notification", _notifications),
+        *provider_routes("/api/v3/indexer", _indexers),
+        ("GET", "/api/v3/remotepathmapping", lambda s, c: ok(s.remote_path_mappings.list_all())),
+        (
+            "POST",
+            "/api/v3/remotepathmapping",
+            lambda s, c: Answer(201, s.remote_path_mappings.create(c.body)),
+        ),
+        ("GET", "/api/v3/remotepathmapping/{id}", lambda s, c: ok(s.remote_path_mappings.get(c.id))),
+        (
+            "PUT",
+            "/api/v3/remotepathmapping/{id}",
+            lambda s, c: Answer(202, s.remote_path_mappings.update(c.id, c.body)),
+        ),
+        (
+            "DELETE",
+            "/api/v3/remotepathmapping/{id}",
+            lambda s, c: deleted(lambda: s.remote_path_mappings.delete(c.id)),
+        ),
+        ("GET", "/api/v3/delayprofile", lambda s, c: ok(s.delay_profiles.list_all())),
+        ("POST", "/api/v3/delayprofile", lambda s, c: Answer(201, s.delay_profiles.create(c.body))),
+        ("GET", "/api/v3/delayprofile/{id}", lambda s, c: ok(s.delay_profiles.get(c.id))),
+        ("PUT", "/api/v3/delayprofile/{id}", lambda s, c: Answer(202, s.delay_profiles.update(c.id, c.body))),
+        ("DELETE", "/api/v3/delayprofile/{id}", lambda s, c: deleted(lambda: s.delay_profiles.delete(c.id))),
+        (
+            "PUT",
+            "/api/v3/delayprofile/reorder/{id}",
+            lambda s, c: ok(s.delay_profiles.reorder(c.id, _optional_int(c.query.get("after")))),
+        ),
+        ("GET", "/api/v3/config/downloadclient", lambda s, c: ok(s.get_download_client_config())),
+        (
+            "PUT",
+            "/api/v3/config/downloadclient/{id}",
+            lambda s, c: Answer(202, s.put_download_client_config(c.body)),
+        ),
         ("GET", "/api/v3/rootfolder", lambda s, c: ok(s.root_folders.list_all())),
         ("POST", "/api/v3/rootfolder", lambda s, c: Answer(201, s.root_folders.create(c.body))),
         ("GET", "/api/v3/rootfolder/{id}", lambda s, c: ok(s.root_folders.get(c.id))),
@@ -95,9 +150,10 @@ class SimulatedServarr(ApiServer[ServarrState]):
         version: str | None = None,
         latency: float = 0.0,
         request_validator: RequestValidator | None = None,
+        network: Network | None = None,
     ) -> None:
         self.app = app
-        state = ServarrState(app, version)
+        state = ServarrState(app, version, network)
         super().__init__(
             state,
             _routes(),

@@ -16,7 +16,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from syncd.simulator import data
+from syncd.simulator.delayprofiles import DelayProfiles
+from syncd.simulator.network import Network
 from syncd.simulator.paths import FakeFilesystem
+from syncd.simulator.providers import ProviderCollection
+from syncd.simulator.remotepaths import RemotePathMappings
 from syncd.simulator.rootfolders import RootFolders
 from syncd.simulator.rules import (
     CF_SET_MESSAGE,
@@ -29,6 +33,7 @@ from syncd.simulator.rules import (
     profile_failures,
     raise_failures,
 )
+from syncd.simulator.servarr_providers import download_client_kind, indexer_kind, notification_kind
 from syncd.simulator.specs import read_spec, render_spec, validate_spec
 from syncd.simulator.tags import LabelRule, Tags
 
@@ -79,8 +84,9 @@ def _object(body: Any) -> Json:
 class ServarrState:
     """Everything a fresh Sonarr v4 / Radarr v5 knows, plus what clients changed since."""
 
-    def __init__(self, app: App, version: str | None = None) -> None:
+    def __init__(self, app: App, version: str | None = None, network: Network | None = None) -> None:
         self.app: App = app
+        self.network = network or Network()
         self.version = version or DEFAULT_VERSIONS[app]
         rows = data.SONARR_QUALITIES if app == "sonarr" else data.RADARR_QUALITIES
         self.qualities: dict[int, Json] = {row[0]: self._quality_json(row) for row in rows}
@@ -115,6 +121,18 @@ class ServarrState:
             lambda: str(self.media_management.get("recycleBin") or ""),
             STARTUP_FOLDERS[app],
         )
+        self.remote_path_mappings = RemotePathMappings(
+            self.filesystem, lambda: self._next_id("remotepathmapping")
+        )
+        self.delay_profiles = DelayProfiles(lambda: self._next_id("delayprofile"))
+        self.download_clients = ProviderCollection(
+            download_client_kind(app, self.network), lambda: self._next_id("downloadclient")
+        )
+        self.notifications = ProviderCollection(
+            notification_kind(app, self.network), lambda: self._next_id("notification")
+        )
+        self.indexers = ProviderCollection(indexer_kind(app, self.network), lambda: self._next_id("indexer"))
+        self.download_client_config: Json = dict(data.DOWNLOAD_CLIENT_CONFIG[app])
         profiles = data.SONARR_PROFILES if app == "sonarr" else data.RADARR_PROFILES
         for name, cutoff, allowed in profiles:
             profile = self._default_profile(name, cutoff, set(allowed))
@@ -215,9 +233,9 @@ class ServarrState:
         return LabelRule.SLUG if major >= 6 else LabelRule.NOT_EMPTY
 
     def _tag_in_use(self, tag_id: int) -> bool:
-        """Whether a resource the simulator models references the tag."""
-        del tag_id
-        return False
+        """`TagService.Details(...).InUse` over the resources the simulator models."""
+        collections = (self.download_clients, self.notifications, self.indexers)
+        return self.delay_profiles.using_tag(tag_id) or any(c.using_tag(tag_id) for c in collections)
 
     # --------------------------------------------------------- custom formats
 
@@ -512,3 +530,23 @@ class ServarrState:
         raise_failures(media_management_failures(config))
         self.media_management = config
         return self.get_media_management()
+
+    def get_download_client_config(self) -> Json:
+        return {**self.download_client_config, "id": 1}
+
+    def put_download_client_config(self, body: Any) -> Json:
+        """`ConfigService.SaveConfigDictionary`, as for media management: nulls keep the stored
+        value, omitted booleans and numbers arrive as false/0."""
+        body = _object(body)
+        kinds = _kinds(data.DOWNLOAD_CLIENT_CONFIG[self.app], {})
+        raise_failures(config_type_failures(body, kinds))
+        config: Json = {}
+        for key, kind in kinds.items():
+            if key not in body and kind in (bool, int):
+                config[key] = kind()
+            elif body.get(key) is None:
+                config[key] = self.download_client_config[key]
+            else:
+                config[key] = body[key]
+        self.download_client_config = config
+        return self.get_download_client_config()

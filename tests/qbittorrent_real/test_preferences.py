@@ -1,0 +1,76 @@
+"""syncd's qBittorrent preferences sync, end to end through the CLI, against Debian's real
+qbittorrent-nox: it converges (a second plan shows no changes), and a wrong password gets the
+real server's answer, once, without a retry that would walk into qBittorrent's IP ban."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import run
+from tests.qbittorrent_real.conftest import PASSWORD
+from tests.qbittorrent_real.harness import RealQbittorrent
+
+CONFIG = """\
+syncd: 1
+qbittorrent:
+  main:
+    base_url: {url}
+    username: admin
+    password: !env QBT_PASSWORD
+    preferences:
+      current_network_interface: wg0
+      max_ratio_enabled: true
+      max_ratio: 2
+      queueing_enabled: true
+      max_active_downloads: 4
+"""
+
+
+def write_config(tmp_path: Path, url: str) -> str:
+    path = tmp_path / "syncd.yml"
+    path.write_text(CONFIG.format(url=url), encoding="utf-8")
+    return str(path)
+
+
+def test_preferences_converge_against_the_real_qbittorrent(
+    env: Path, tmp_path: Path, real_qbittorrent: RealQbittorrent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    config = write_config(tmp_path, real_qbittorrent.url)
+    plan = run("plan", "-c", config)
+    assert plan.code == 0, plan.err
+    assert '~ current_network_interface = "" -> "wg0"' in plan.out
+
+    applied = run("apply", "-c", config)
+    assert applied.code == 0, applied.err + applied.out
+    with real_qbittorrent.session() as webui:
+        preferences = webui.get("/api/v2/app/preferences").json()
+    assert preferences["current_network_interface"] == "wg0"
+    assert (preferences["max_ratio_enabled"], preferences["max_ratio"]) == (True, 2)
+    assert preferences["max_active_downloads"] == 4
+
+    again = run("plan", "-c", config)
+    assert again.code == 0, again.err
+    assert "No changes." in again.out
+    assert real_qbittorrent.failed_logins() == []
+
+
+def test_a_wrong_password_gets_the_real_answer_once_and_is_not_retried(
+    env: Path, tmp_path: Path, real_qbittorrent: RealQbittorrent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", "not-the-Passw0rd")
+    config = write_config(tmp_path, real_qbittorrent.url)
+    plan = run("plan", "-c", config)
+    assert plan.code == 1
+    assert "refused the login of user 'admin': wrong username or password" in plan.out + plan.err
+    assert "not-the-Passw0rd" not in plan.out + plan.err
+    deadline = time.monotonic() + 5
+    while not real_qbittorrent.failed_logins() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [failure] = real_qbittorrent.failed_logins()
+    assert "attempt count: 1," in failure
+    with real_qbittorrent.session() as webui:
+        assert webui.get("/api/v2/app/preferences").json()["current_network_interface"] == ""
