@@ -359,3 +359,32 @@ def _problems(plan: InstancePlan) -> str:
 
 def _log_event(event: str, fields: Mapping[str, Any]) -> None:
     log.info(event, **fields)
+
+
+def guide_settings(config_path: Path | None, settings: Settings) -> config_load.GuideSettings:
+    """Guide sources and state dir: the config's when given, else the defaults (env applied)."""
+    if config_path is None:
+        return config_load.default_guide_settings(env=settings.env, cwd=Path.cwd())
+    return config_load.peek_guides(config_path, env=settings.env, dialect=settings.dialect)
+
+
+def _checkout(source: GuideSource | Path, dest: Path) -> tuple[Path, str]:
+    """A local folder as it is, else the git checkout of `source` in `dest`: (path, revision)."""
+    if isinstance(source, Path):
+        return source, "local"
+    checkout = guide_repo.sync_repo(url=source.url, ref=source.ref, dest=dest)
+    if checkout.warning:
+        log.warning("guides.stale", warning=checkout.warning)
+    return checkout.path, checkout.revision
+
+
+def read_guides(source: GuideSource | Path, state_dir: Path) -> GuideSet:
+    """The TRaSH Guides catalogs, from a local checkout folder or fetched into `state_dir`."""
+    path, revision = _checkout(source, state_dir / "repos" / "trash-guides")
+    return guide_catalog.load_catalogs(path, revision=revision)
+
+
+def read_templates(source: GuideSource | Path, state_dir: Path) -> guide_templates.TemplateIndex:
+    """The Recyclarr config-templates index, from a local folder or fetched into `state_dir`."""
+    path, _ = _checkout(source, state_dir / "repos" / "config-templates")
+    return guide_templates.TemplateIndex.load(path)

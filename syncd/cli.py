@@ -26,10 +26,15 @@ from syncd.logs import LEVELS
 
 if TYPE_CHECKING:
     from syncd import app
+    from syncd.config.model import GuideSource
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CHANGES = 2
+
+GUIDE_LISTS = ("custom-formats", "quality-profiles", "score-sets", "naming", "cf-groups")
+LIST_KINDS = (*GUIDE_LISTS, "presets", "templates")
+CONFIG_COMMANDS = ("plan", "apply", "run", "validate")
 
 
 class UsageError(Exception):
@@ -139,6 +144,37 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check config against the guides, offline")
     with_config(validate)
 
+    def with_guides(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-c",
+            "--config",
+            type=Path,
+            default=None,
+            help="take the guide sources and state dir from this config",
+        )
+        sub.add_argument("--guides", help="TRaSH Guides: a local checkout folder or a git URL")
+        sub.add_argument("--templates", help="Recyclarr config templates: a local folder or a git URL")
+
+    listing = commands.add_parser(
+        "list",
+        help="what the guides offer: custom formats, profiles, score sets, naming, groups, presets, templates",
+    )
+    listing.add_argument("what", choices=LIST_KINDS, metavar="{" + ",".join(LIST_KINDS) + "}")
+    listing.add_argument("--service", choices=("sonarr", "radarr"), help="required for the guide lists")
+    with_guides(listing)
+
+    config = commands.add_parser("config", help="write a starter config")
+    config_commands = config.add_subparsers(dest="config_command", required=True, metavar="COMMAND")
+    create = config_commands.add_parser("create", help="write a commented starter syncd.yml")
+    starting = create.add_mutually_exclusive_group()
+    starting.add_argument("--preset", help="start from this preset (`syncd list presets`)")
+    starting.add_argument("--template", help="start from this Recyclarr template (`syncd list templates`)")
+    create.add_argument(
+        "-o", "--path", type=Path, default=Path("syncd.yml"), help="where to write (default ./syncd.yml)"
+    )
+    create.add_argument("--force", action="store_true", help="overwrite an existing file")
+    with_guides(create)
+
     demo = commands.add_parser("demo", help="plan and apply against simulated Sonarr and Radarr servers")
     demo.add_argument(
         "--guides", help="TRaSH Guides: a git URL or a local folder (default: the public repository)"
@@ -177,7 +213,7 @@ def main(
     )
     settings = app.Settings(dialect=Dialect(args.format) if getattr(args, "format", None) else None)
     try:
-        if hasattr(args, "config") and args.config is None:
+        if args.command in CONFIG_COMMANDS and args.config is None:
             args.config = _discover_config(err)
         if args.command == "plan":
             return asyncio.run(_plan(args, settings, out))
@@ -187,6 +223,10 @@ def main(
             return _run(args, settings)
         if args.command == "validate":
             return asyncio.run(_validate(args, settings, out))
+        if args.command == "list":
+            return _list(args, settings, out)
+        if args.command == "config":
+            return _config_create(args, settings, out)
         from syncd import demo  # the simulator is only loaded for the demo
 
         return demo.run(guides=args.guides, workdir=args.workdir, out=out)
@@ -327,4 +367,76 @@ async def _validate(args: argparse.Namespace, settings: app.Settings, out: TextI
     out.write(
         f"{args.config}: valid ({count} instance{'s' if count != 1 else ''}, {prepared.config.dialect.value} format)\n"
     )
+    return EXIT_OK
+
+
+def _guide_source(value: str | None, configured: GuideSource) -> GuideSource | Path:
+    """`--guides`/`--templates`: an existing folder is read as it is, anything else is a git URL."""
+    if value is None:
+        return configured
+    return Path(value) if Path(value).is_dir() else configured.model_copy(update={"url": value})
+
+
+def _list(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    from syncd import app
+    from syncd.config import presets
+    from syncd.errors import SyncdError
+    from syncd.render import catalog as render
+
+    if args.what == "presets":
+        out.write(
+            render.presets([(name, presets.describe_preset(name)) for name in presets.available_presets()])
+        )
+        return EXIT_OK
+    where = app.guide_settings(args.config, settings)
+    if args.what == "templates":
+        index = app.read_templates(_guide_source(args.templates, where.guides.templates), where.state_dir)
+        ids = [key for key in index.templates if args.service in (None, key[0])]
+        out.write(render.templates(ids))
+        return EXIT_OK
+    if args.service is None:
+        raise SyncdError(f"`syncd list {args.what}` needs --service sonarr or --service radarr")
+    catalog = app.read_guides(_guide_source(args.guides, where.guides.trash), where.state_dir)
+    show = {
+        "custom-formats": render.custom_formats,
+        "quality-profiles": render.quality_profiles,
+        "score-sets": render.score_sets,
+        "naming": render.naming,
+        "cf-groups": render.cf_groups,
+    }[args.what]
+    out.write(show(catalog.for_service(args.service)))
+    return EXIT_OK
+
+
+def _config_create(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+    from syncd import app
+    from syncd.config import presets, starter
+    from syncd.errors import SyncdError
+
+    target: Path = args.path
+    if target.exists() and not args.force:
+        raise SyncdError(f"{target} already exists; pass --force to overwrite it")
+    command = "config create" + (f" --preset {args.preset}" if args.preset else "")
+    if args.template:
+        where = app.guide_settings(args.config, settings)
+        index = app.read_templates(_guide_source(args.templates, where.guides.templates), where.state_dir)
+        found = [(service, path) for (service, tid), path in index.templates.items() if tid == args.template]
+        if not found:
+            known = ", ".join(sorted(tid for _, tid in index.templates))
+            raise SyncdError(f"unknown template {args.template!r}; known templates: {known}")
+        text = starter.from_template(
+            args.template,
+            found[0][1].read_text(encoding="utf-8"),
+            command=f"config create --template {args.template}",
+        )
+    elif args.preset:
+        presets.preset_path(args.preset)  # an unknown name is an error listing the known ones
+        text = starter.from_presets(((presets.preset_service(args.preset), args.preset),), command=command)
+    else:
+        text = starter.from_presets(starter.DEFAULT_PRESETS, command=command)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SyncdError(f"{target}: cannot write: {exc.strerror}") from exc
+    out.write(f"Wrote {target}. Set the API key variables it names, then run: syncd validate -c {target}\n")
     return EXIT_OK

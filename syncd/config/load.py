@@ -175,6 +175,17 @@ def _guide_settings(
     )
 
 
+def default_guide_settings(*, env: Mapping[str, str], cwd: Path) -> GuideSettings:
+    """The guide sources and state dir when there is no config: the defaults, env overrides
+    applied, state in `.syncd` under `cwd` (or `SYNCD_STATE_DIR`)."""
+    state_dir = env.get("SYNCD_STATE_DIR")
+    return GuideSettings(
+        dialect=Dialect.SYNCD,
+        guides=_guides_with_env(GuidesConfig(), env),
+        state_dir=Path(state_dir) if state_dir else cwd / DEFAULT_STATE_DIR_NAME,
+    )
+
+
 def _parse_instance(dialect: Dialect, inst: InstanceNode, secrets: Secrets) -> InstanceConfig:
     if dialect is Dialect.SYNCD:
         return syncd_dialect.parse_instance(inst, secret=secrets.get)

@@ -29,3 +29,14 @@ def preset_path(name: str) -> Path:
     if name in available_presets():
         return Path(str(resources.files(PRESETS_PACKAGE) / f"{name}{PRESET_SUFFIX}"))
     raise ConfigError(f"unknown preset {name!r}; available presets: {', '.join(available_presets())}")
+
+
+def describe_preset(name: str) -> str:
+    """The preset's title, from its first line (`# syncd preset: <title>`)."""
+    first = preset_path(name).read_text(encoding="utf-8").partition("\n")[0]
+    return first.removeprefix("#").strip().removeprefix("syncd preset:").strip()
+
+
+def preset_service(name: str) -> str:
+    """The service a preset is for: its name starts with `sonarr-` or `radarr-`."""
+    return name.partition("-")[0]

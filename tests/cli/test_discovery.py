@@ -73,7 +73,8 @@ def test_a_recyclarr_folder_with_configs_is_read_whole(cwd: Path, root: Path) ->
 
 
 def test_syncd_yaml_extension_and_configarr_location(cwd: Path, root: Path, tmp_path: Path) -> None:
-    assert found(cwd, root, {}).path if touch(root / "syncd.yaml") else None
+    yaml_named = touch(root / "syncd.yaml")
+    assert found(cwd, root).path == yaml_named
     (root / "syncd.yaml").unlink()
     configarr = touch(tmp_path / "app" / "config" / "config.yml")
     result = found(cwd, root, {"CONFIG_LOCATION": str(configarr)})
