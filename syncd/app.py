@@ -11,6 +11,7 @@ count requests.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +31,12 @@ from syncd.guides import catalog as guide_catalog
 from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
+from syncd.kinds import registry
+from syncd.kinds.base import ShapeError
 from syncd.live import http as live_http
 from syncd.live import qbittorrent, servarr
 from syncd.plan import build, ordering
+from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
 from syncd.plan.model import InstancePlan, Plan
 from syncd.state import ownership as ownership_store
@@ -71,6 +75,8 @@ class InstanceState:
     desired: DesiredInstance
     live: LiveInstance | None
     ownership: Ownership
+    # Registry kind name -> what planning it knew (apply builds its requests from this).
+    kinds: Mapping[str, plan_engine.KindState] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,10 +165,13 @@ def resolve_desired(prepared: Prepared, instance: InstanceConfig) -> DesiredInst
 
 
 def validate(prepared: Prepared) -> list[Diagnostic]:
-    """Offline: every problem of config against guides, no server contacted."""
-    return resolve.validate(
+    """Offline: every problem of config against guides and of the kinds' entries, no server contacted."""
+    problems = resolve.validate(
         prepared.config, prepared.guides, local_custom_formats=prepared.local_custom_formats
     )
+    return problems + [
+        d for i in prepared.config.instances for s in kind_states(i) for d in s.wants.diagnostics
+    ]
 
 
 def select_instances(
@@ -202,34 +211,83 @@ def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient
     )
 
 
+def kind_states(instance: InstanceConfig) -> list[plan_engine.KindState]:
+    """Each registry kind of the instance's service with what the config wants of it."""
+    return [
+        plan_engine.KindState(
+            kind=kind,
+            wants=kind.wanted(
+                tuple(instance.resources.get(kind.section, ())),
+                instance=instance.address,
+                service=instance.service,
+            ),
+        )
+        for kind in registry.for_service(instance.service)
+    ]
+
+
+async def _read_kinds(
+    gateway: servarr.ServarrGateway, states: Sequence[plan_engine.KindState]
+) -> tuple[list[plan_engine.KindState], dict[str, Any]]:
+    """Read the collections of the kinds the config uses (others cost no request)."""
+    used = [s for s in states if s.wants.objects or s.wants.delete.owned or s.wants.delete.unmanaged]
+    paths = sorted({path for s in used for path in s.kind.reads})
+    reads = await gateway.read(paths) if paths else {}
+    return [plan_engine.KindState(kind=s.kind, wants=s.wants, found=s.kind.found(reads)) for s in used], reads
+
+
 async def _plan_instance(
     prepared: Prepared, instance: InstanceConfig, settings: Settings, counts: dict[str, int]
 ) -> tuple[InstancePlan, InstanceState]:
     desired = resolve_desired(prepared, instance)
-    ownership = ownership_store.load(
+    stored = ownership_store.load(
         prepared.config.state_dir,
         instance.address,
         recyclarr_dir=_config_dir(prepared.config),
         base_url=instance.base_url,
     )
+    ownership = stored
     try:
         async with _client(instance, settings) as client:
             gateway = servarr.ServarrGateway(client, service=instance.service, name=instance.name)
             live = await gateway.fetch()
+            server = ownership_store.server_key(instance.base_url, live.identity)
+            ownership, moved = ownership_store.for_server(stored, server)
             plan = build.build_instance_plan(desired, live, ownership)
             if build.deletes_profiles(plan):
                 media = "series" if instance.service == "sonarr" else "movies"
                 plan = build.spare_profiles_in_use(plan, await gateway.profiles_in_use(), media=media)
+            states, reads = await _read_kinds(gateway, kind_states(instance))
             counts[instance.address] = client.stats.total()
-    except ApiError as exc:
+    except (ApiError, ShapeError) as exc:
+        error = (
+            str(exc) if isinstance(exc, ApiError) else f"{instance.address}: unexpected reply to GET {exc}"
+        )
         failed = InstancePlan(
             instance=instance.address,
             service=instance.service,
             diagnostics=desired.diagnostics,
-            error=str(exc),
+            error=error,
         )
         return failed, InstanceState(desired=desired, live=None, ownership=ownership)
-    return plan, InstanceState(desired=desired, live=live, ownership=ownership)
+    kinds = plan_engine.plan_kinds(states, ownership, instance=instance.address)
+    notes = (Diagnostic(location=instance.address, message=moved, severity="warning"),) if moved else ()
+    plan = plan.model_copy(
+        update={
+            "changes": tuple(kinds.changes) + plan.changes,
+            "diagnostics": plan.diagnostics + tuple(kinds.diagnostics) + notes,
+            "live_fingerprint": servarr.fingerprint({"core": live.fingerprint, **reads})
+            if reads
+            else live.fingerprint,
+        }
+    )
+    state = InstanceState(
+        desired=desired,
+        live=live,
+        ownership=plan_engine.adopt_matched(ownership, kinds.changes),
+        kinds={s.kind.name: s for s in states},
+    )
+    return plan, state
 
 
 def _qbittorrent_client(instance: QbittorrentConfig, settings: Settings) -> live_http.ApiClient:
@@ -307,7 +365,8 @@ async def apply_plan(
     is reported in `skipped`; the other instances are applied. `instances` narrows the apply to
     those addresses.
     """
-    from syncd.apply import execute as executing  # only apply needs the executor
+    from syncd.apply import engine as apply_engine  # only apply needs the executors
+    from syncd.apply import execute as executing
 
     chosen = outcome.plan
     wanted = set(instances) if instances is not None else {i.instance for i in chosen.instances}
@@ -331,20 +390,56 @@ async def apply_plan(
         state = outcome.states[instance_plan.instance]
         assert state.live is not None
         inst = by_address[instance_plan.instance]
+
+        def save(ownership: Ownership) -> None:
+            ownership_store.save(config.state_dir, instance_plan.instance, ownership)
+
+        kind_changes = [c for c in instance_plan.changes if c.type in state.kinds]
+        core_plan = instance_plan.model_copy(
+            update={"changes": tuple(c for c in instance_plan.changes if c.type not in state.kinds)}
+        )
         async with _client(inst, settings) as client:
             writer = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
-            result = await executing.execute(
-                instance_plan, state.live, writer, state.ownership, on_event=sink, should_stop=should_stop
+            kinds = await apply_engine.execute(
+                kind_changes,
+                state.kinds,
+                writer,
+                state.ownership,
+                instance=instance_plan.instance,
+                save=save,
+                on_event=sink,
+                should_stop=should_stop,
             )
-        ownership_store.save(config.state_dir, instance_plan.instance, result.ownership)
+            if kinds.failed or kinds.stopped:
+                done = set(kinds.applied)
+                result = executing.ApplyResult(
+                    instance=instance_plan.instance,
+                    applied=tuple(kinds.applied),
+                    not_applied=tuple(c.address for c in instance_plan.actionable if c.address not in done),
+                    ownership=kinds.ownership,
+                    failed=kinds.failed,
+                    error=kinds.error,
+                    stopped=kinds.stopped,
+                )
+            else:
+                core = await executing.execute(
+                    core_plan, state.live, writer, kinds.ownership, on_event=sink, should_stop=should_stop
+                )
+                result = dataclasses.replace(core, applied=tuple(kinds.applied) + core.applied)
+        save(result.ownership)
         return result
 
     errored = {address for address, _ in skipped}
-    results: list[executing.ApplyResult] = []
-    for wave in chosen.waves or (tuple(plans),):
-        runnable = [plans[a] for a in wave if a in plans and a not in errored]
-        results.extend(await asyncio.gather(*(one(p) for p in runnable)))
-    return ApplyOutcome(results=tuple(results), skipped=skipped)
+    blocked: list[tuple[str, str]] = []
+    waves = [[a for a in wave if a in plans and a not in errored] for wave in chosen.waves or (tuple(plans),)]
+    results = await apply_engine.run_waves(
+        waves,
+        lambda address: one(plans[address]),
+        ok=lambda result: result.ok,
+        skip=lambda address, reason: blocked.append((address, reason)),
+        already_failed=errored,
+    )
+    return ApplyOutcome(results=tuple(results), skipped=skipped + tuple(blocked))
 
 
 def _errored(plan: InstancePlan) -> bool:

@@ -187,6 +187,19 @@ class MediaManagementConfig(Frozen):
     origin: Origin = UNKNOWN_ORIGIN
 
 
+class ResourceEntry(Frozen):
+    """One entry of a resource kind's section (`tags`, `root_folders`), as written: plain
+    JSON-like data and where it was written. The kind validates it against its entry model."""
+
+    value: Any
+    origin: Origin = UNKNOWN_ORIGIN
+
+
+# Instance keys whose entries belong to a resource kind of `syncd.kinds.registry` (a test keeps
+# the two in step); the syncd dialect reads them as lists of `ResourceEntry`.
+RESOURCE_SECTIONS = ("tags", "root_folders")
+
+
 class InstanceConfig(Frozen):
     service: Service
     name: str
@@ -199,6 +212,8 @@ class InstanceConfig(Frozen):
     media_naming: MediaNamingConfig | None = None
     media_management: MediaManagementConfig | None = None
     delete: DeletePolicy = DeletePolicy()
+    # Section key (`RESOURCE_SECTIONS`) -> its entries.
+    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
     origin: Origin = UNKNOWN_ORIGIN
 
     @property

@@ -106,6 +106,8 @@ class LiveInstance(Value):
     service: Service
     name: str
     version: str
+    # What the server says it is (app name and instance name), to key ownership state by server.
+    identity: str = ""
     custom_formats: tuple[LiveCustomFormat, ...] = ()
     quality_profiles: tuple[LiveProfile, ...] = ()
     quality_definitions: tuple[LiveQualityDefinition, ...] = ()
@@ -121,7 +123,17 @@ class LiveInstance(Value):
 
 
 class Ownership(Value):
-    """Which server objects syncd manages: ownership key -> server id."""
+    """Which server objects syncd manages: ownership key -> server id.
+
+    `objects` holds the registry kinds' (kind name -> key -> id); `secrets` the sha256 of every
+    sensitive value syncd last wrote (kind -> key -> field -> hash), since servers never give
+    a secret back.
+    """
 
     custom_formats: Mapping[str, int] = Field(default_factory=dict)
     quality_profiles: Mapping[str, int] = Field(default_factory=dict)
+    objects: Mapping[str, Mapping[str, int]] = Field(default_factory=dict)
+    secrets: Mapping[str, Mapping[str, Mapping[str, str]]] = Field(default_factory=dict)
+    # The server these ids belong to: its base URL and the identity it reports (see
+    # `server_identity`); empty in state written before syncd recorded it.
+    server: str = ""

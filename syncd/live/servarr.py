@@ -23,6 +23,7 @@ from typing import Any
 from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
 from syncd.domain.state import LiveCustomFormat, LiveInstance, LiveQualityDefinition, Service
 from syncd.errors import ApiError
+from syncd.kinds.base import Request
 from syncd.live import mapping
 from syncd.live.http import ApiClient
 
@@ -77,6 +78,7 @@ class ServarrGateway:
             service=self.service,
             name=self.name,
             version=str(status.get("version", "")),
+            identity=" ".join(str(status[k]) for k in ("appName", "instanceName") if status.get(k)),
             custom_formats=custom_formats,
             quality_profiles=tuple(
                 mapping.profile_from_api(p, cf_names_by_id=cf_names_by_id, service=self.service)
@@ -203,6 +205,21 @@ class ServarrGateway:
 
     async def _put_singleton(self, path: str, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
         return await self.client.put(f"{path}/{base_raw['id']}", mapping.merge_singleton(base_raw, fields))
+
+    # --- resource kinds ---------------------------------------------------------------------
+
+    async def read(self, paths: Sequence[str]) -> dict[str, Any]:
+        """The raw replies of `paths` (read concurrently), for the resource kinds to parse."""
+        return dict(zip(paths, await self._get_all(paths), strict=True))
+
+    async def send(self, request: Request) -> Any:
+        """One write a resource kind built; returns the server's answer."""
+        if request.method == "POST":
+            return await self.client.post(request.path, request.body)
+        if request.method == "PUT":
+            return await self.client.put(request.path, request.body)
+        await self.client.delete(request.path)
+        return None
 
 
 def fingerprint(raw: Mapping[str, Any]) -> str:

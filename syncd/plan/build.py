@@ -630,4 +630,4 @@ def ownership_after(plan: InstancePlan, previous: Ownership, created_ids: Mappin
         object_id = created_ids.get(change.address) if change.action is Action.CREATE else change.live_id
         if object_id is not None:
             table[change.key] = object_id
-    return Ownership(custom_formats=cfs, quality_profiles=profiles)
+    return previous.model_copy(update={"custom_formats": cfs, "quality_profiles": profiles})

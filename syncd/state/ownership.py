@@ -1,7 +1,9 @@
 """Ownership state on disk: which server ids syncd manages for one instance.
 
 One JSON file per instance under `<state_dir>/ownership/<service>-<name>.json`, written
-atomically (temp file + rename) so a crash never leaves half a file. When no syncd file
+atomically (temp file + rename) so a crash never leaves half a file. The file records the
+server its ids belong to (`server`: base URL and the identity the server reports); ids of
+another server are never used (see `for_server`). When no syncd file
 exists yet, Recyclarr's state files for the same server are imported
 (`<recyclarr dir>/state/<service>/<fnv1a64(base_url) hex>/custom-format-mappings.json` and
 `quality-profile-mappings.json`, format `{"mappings": [{"trash_id", "name", "service_id"}]}`).
@@ -22,7 +24,7 @@ from syncd.errors import ConfigError
 
 log = structlog.get_logger()
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def ownership_path(state_dir: Path, instance: str) -> Path:
@@ -40,6 +42,15 @@ def load(
             return Ownership(
                 custom_formats={k: int(v) for k, v in data.get("custom_formats", {}).items()},
                 quality_profiles={k: int(v) for k, v in data.get("quality_profiles", {}).items()},
+                objects={
+                    kind: {k: int(v) for k, v in table.items()}
+                    for kind, table in data.get("objects", {}).items()
+                },
+                secrets={
+                    kind: {key: {f: str(h) for f, h in fields.items()} for key, fields in table.items()}
+                    for kind, table in data.get("secrets", {}).items()
+                },
+                server=str(data.get("server", "")),
             )
         except (ValueError, AttributeError, TypeError) as exc:
             raise ConfigError(
@@ -60,6 +71,9 @@ def save(state_dir: Path, instance: str, ownership: Ownership) -> None:
         "format_version": FORMAT_VERSION,
         "custom_formats": dict(sorted(ownership.custom_formats.items())),
         "quality_profiles": dict(sorted(ownership.quality_profiles.items())),
+        "objects": {kind: dict(sorted(table.items())) for kind, table in sorted(ownership.objects.items())},
+        "secrets": {kind: dict(table) for kind, table in sorted(ownership.secrets.items())},
+        "server": ownership.server,
     }
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ownership-", suffix=".tmp")
     try:
@@ -70,6 +84,24 @@ def save(state_dir: Path, instance: str, ownership: Ownership) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def server_key(base_url: str, identity: str) -> str:
+    """How state names a server: its base URL (trailing slash trimmed) and reported identity."""
+    return f"{base_url.rstrip('/')} {identity}".strip()
+
+
+def for_server(ownership: Ownership, server: str) -> tuple[Ownership, str | None]:
+    """The ownership to use against `server`, and a warning when the state belonged to another
+    server: then syncd starts fresh (adopting objects by name only) rather than rewrite
+    unrelated objects that happen to carry the stored ids."""
+    if not ownership.server or ownership.server == server:
+        return ownership.model_copy(update={"server": server}), None
+    warning = (
+        f"the ownership state was recorded for another server ({ownership.server}); "
+        f"this is {server}, so syncd starts fresh and adopts existing objects by name only"
+    )
+    return Ownership(server=server), warning
 
 
 def fnv1a64(text: str) -> str:

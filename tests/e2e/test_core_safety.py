@@ -11,6 +11,7 @@ import pytest
 
 from syncd.simulator import SimulatedServarr
 from tests.e2e.conftest import run, writes
+from tests.shared import SONARR_KEY
 
 SONARR = """\
   main:
@@ -126,3 +127,34 @@ def test_one_instances_config_error_does_not_block_the_others(
     assert writes(sonarr) == []
     assert writes(radarr), applied.out
     assert "radarr.main: applied" in applied.out
+
+
+def test_state_of_another_server_is_not_used_and_syncd_says_so(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    config = write_config(tmp_path, sonarr)
+    assert run("apply", "-c", str(config)).code == 0
+    owned_id = next(c["id"] for c in sonarr.state.custom_formats.values() if c["name"] == "BR-DISK")
+    with SimulatedServarr("sonarr", api_key=SONARR_KEY) as other:
+        other.state.custom_formats[owned_id] = {
+            "id": owned_id,
+            "name": "Unrelated Format",
+            "includeCustomFormatWhenRenaming": False,
+            "specifications": [
+                {
+                    "name": "x",
+                    "implementation": "ReleaseTitleSpecification",
+                    "negate": False,
+                    "required": False,
+                    "fields": {"value": "x"},
+                }
+            ],
+        }
+        for profile in other.state.quality_profiles.values():
+            profile["formatItems"].append({"format": owned_id, "score": 0})
+        repointed = write_config(tmp_path, other)
+        plan = run("plan", "-c", str(repointed))
+        assert plan.code == 0, plan.err
+        assert "ownership state was recorded for another server" in plan.out
+        assert "Unrelated Format" not in plan.out
+        assert '# sonarr.main.custom_format["BR-DISK"] will be created' in plan.out

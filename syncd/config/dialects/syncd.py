@@ -42,6 +42,7 @@ from syncd.config.model import (
     DEFAULT_REF,
     DEFAULT_TEMPLATES_URL,
     DEFAULT_TRASH_GUIDES_URL,
+    RESOURCE_SECTIONS,
     DeletePolicy,
     GuidesConfig,
     GuideSource,
@@ -51,13 +52,14 @@ from syncd.config.model import (
     NotifyLevel,
     PreferenceSetting,
     QbittorrentConfig,
+    ResourceEntry,
     ScheduleConfig,
 )
 from syncd.config.yamlfile import YamlMap
 
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", "mode", "notify", *SERVICES, "qbittorrent")
-INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete"}
+INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete", *RESOURCE_SECTIONS}
 QBITTORRENT_KEYS = ("base_url", "username", "password", "preferences")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
 # second, so either would show as a change on every plan.
@@ -243,8 +245,27 @@ def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceC
         media_management=management
         and management.model_copy(update={"api": _with_api(get_map(node, "media_management"))}),
         delete=_delete(node),
+        resources=_resources(node),
         origin=node.origin,
     )
+
+
+def _resources(node: YamlMap) -> dict[str, tuple[ResourceEntry, ...]]:
+    """The resource kinds' sections as plain entries with their lines; kinds validate them."""
+    sections: dict[str, tuple[ResourceEntry, ...]] = {}
+    for key in RESOURCE_SECTIONS:
+        if key not in node:
+            continue
+        items = get_list(node, key)
+        sections[key] = tuple(
+            ResourceEntry(value=_plain(item), origin=items.origin_of(index))
+            for index, item in enumerate(items)
+        )
+    return sections
+
+
+def _plain(value: Any) -> Any:
+    return to_plain(value) if isinstance(value, YamlMap) else value
 
 
 def _ratio_mode(definition: YamlMap) -> Literal["linear", "piecewise"]:

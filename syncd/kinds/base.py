@@ -1,0 +1,163 @@
+"""Pure: what a resource kind is, and the values it trades with the generic engine.
+
+A kind (one module under `syncd.kinds`, one line in `syncd.kinds.registry`) declares its
+name (which gives the address: `sonarr.main.tag["anime"]`), the services that host it, its
+config section and entry model (strict), the kinds it `depends_on`, the collections it reads,
+its sensitive fields and the fields whose change means replace, and four pure functions:
+
+* `wanted`: config entries -> `Wanted` objects (identity `key`, display `name`, the desired
+  essence `value`), with diagnostics that carry file:line;
+* `found`: the raw JSON of its collections -> `Found` objects; a reply of the wrong shape
+  raises `ShapeError`, naming the endpoint and what was wrong;
+* `essence`: the comparable projection of a live object onto what the config speaks about;
+* `request`: the write (`Request`: method, path, body) for an action, given the live object
+  and the ids resolved so far in this apply.
+
+Everything else (matching, diffing, actions, delete policy, ownership, secrets, ordering,
+sending) is the engine's (`syncd.plan.engine`, `syncd.apply.engine`), so no module outside a
+kind gives a kind's name a meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from syncd.config.model import ResourceEntry
+from syncd.errors import Diagnostic
+
+Raw = Mapping[str, Any]
+Method = Literal["POST", "PUT", "DELETE"]
+
+
+class EntryModel(BaseModel):
+    """Base of every kind's config entry model: strict, frozen, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One object the config wants. `key` is the ownership key, `name` the display name and the
+    name syncd adopts an existing object by; `value` is the desired essence (JSON-able),
+    sensitive fields in plain text (the engine masks them before anything leaves the process)."""
+
+    key: str
+    name: str
+    value: Mapping[str, Any]
+    origin: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """One object the server holds: its id (None for singletons without one), the name it is
+    matched by, and the raw JSON as fetched (whole-object writes start from it)."""
+
+    id: int | None
+    name: str
+    raw: Raw
+
+
+@dataclass(frozen=True)
+class Request:
+    method: Method
+    path: str
+    body: Any = None
+
+
+@dataclass(frozen=True)
+class DeleteRule:
+    """What the engine may delete of one kind: objects syncd owns that the config no longer
+    wants (`owned`), and objects it never managed (`unmanaged`), except the `ignore` names."""
+
+    owned: bool = False
+    unmanaged: bool = False
+    ignore: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Ids known so far in an apply: kind -> ownership key -> server id (created objects
+    included as soon as the server answered)."""
+
+    ids: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def id_of(self, kind: str, key: str) -> int | None:
+        return self.ids.get(kind, {}).get(key)
+
+
+class ShapeError(ValueError):
+    """A server reply is valid JSON of the wrong shape. `endpoint` is the API path."""
+
+    def __init__(self, endpoint: str, problem: str) -> None:
+        self.endpoint = endpoint
+        self.problem = problem
+        super().__init__(f"{endpoint}: {problem}")
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What a kind made of its config entries."""
+
+    objects: tuple[Wanted, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    delete: DeleteRule = DeleteRule()
+
+
+class Kind(Protocol):
+    """A resource kind. Class attributes declare; methods are pure."""
+
+    name: ClassVar[str]
+    services: ClassVar[frozenset[str]]
+    # The instance config key holding this kind's entries (one `ResourceEntry` each).
+    section: ClassVar[str]
+    entry: ClassVar[type[EntryModel]]
+    depends_on: ClassVar[tuple[str, ...]]
+    # API paths (relative to the API root) read to know the live objects.
+    reads: ClassVar[tuple[str, ...]]
+    sensitive: ClassVar[frozenset[str]]
+    replace_on: ClassVar[frozenset[str]]
+
+    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants: ...
+
+    def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]: ...
+
+    def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]: ...
+
+    def request(
+        self, action: str, wanted: Wanted | None, found: Found | None, resolved: Resolved
+    ) -> Request: ...
+
+
+def object_list(
+    reads: Mapping[str, Any], endpoint: str, required: Mapping[str, type | tuple[type, ...]]
+) -> list[Raw]:
+    """The reply of `endpoint` as a list of objects that each carry the `required` keys with
+    the given types; anything else raises `ShapeError`."""
+    reply = reads.get(endpoint)
+    if not isinstance(reply, list):
+        raise ShapeError(endpoint, f"expected a JSON list, got {_shape(reply)}")
+    objects: list[Raw] = []
+    for index, item in enumerate(reply):
+        if not isinstance(item, Mapping):
+            raise ShapeError(endpoint, f"item {index} is {_shape(item)}, not an object")
+        for key, kind in required.items():
+            value = item.get(key)
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+                raise ShapeError(endpoint, f"item {index} has no valid {key!r} ({_shape(value)})")
+        objects.append(item)
+    return objects
+
+
+def _shape(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"[:60]

@@ -1,0 +1,24 @@
+"""The registry: every resource kind syncd manages, in one explicit tuple (no plugin loading).
+
+Adding a kind is one module in this package plus one line here. The order is the tie-break
+when `depends_on` leaves two kinds free (see `syncd.plan.ordering`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from syncd.kinds.base import Kind
+from syncd.kinds.root_folder import RootFolder
+from syncd.kinds.tag import Tag
+
+KINDS: tuple[Kind, ...] = (
+    Tag(),
+    RootFolder(),
+)
+
+BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}
+
+
+def for_service(service: str) -> tuple[Kind, ...]:
+    return tuple(kind for kind in KINDS if service in kind.services)

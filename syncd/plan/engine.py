@@ -1,0 +1,235 @@
+"""Pure: the generic planner every resource kind shares.
+
+For one kind on one instance it matches what the config wants to what the server holds
+(the stored id first; else a single case-insensitive name match is adopted; two matches are
+an error for that object; no match means create), diffs the kind's essence of the live object
+against the desired one, and picks the action: no-op, create, update, replace (a change of a
+`replace_on` field) or delete (only what the kind's `DeleteRule` allows). Changes come out in
+the order `syncd.plan.ordering` derives from `depends_on`, deletes last and in reverse.
+
+Secrets: a `sensitive` field is write-only. Servers answer `"********"` for it, which is
+never a difference; whether it changed is decided by a hash of the value syncd last wrote,
+kept in ownership state (`secret_hash`). In the plan a sensitive value is always the mask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from syncd.domain.state import Ownership
+from syncd.errors import Diagnostic
+from syncd.kinds.base import Found, Kind, Wanted, Wants
+from syncd.plan import diff as diffing
+from syncd.plan import ordering
+from syncd.plan.model import Action, Change, FieldChange
+from syncd.plan.sensitive import MASK
+
+
+@dataclass(frozen=True)
+class KindState:
+    """What planning one kind knew; apply builds its requests from it (plain secrets
+    included, which is why it never leaves the process)."""
+
+    kind: Kind
+    wants: Wants
+    found: tuple[Found, ...] = ()
+
+    def wanted_by_key(self, key: str) -> Wanted | None:
+        return next((w for w in self.wants.objects if w.key == key), None)
+
+    def found_by_id(self, object_id: int | None) -> Found | None:
+        return next((f for f in self.found if f.id == object_id), None)
+
+
+@dataclass
+class KindPlan:
+    changes: list[Change] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def secret_hash(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: str) -> KindPlan:
+    """Every kind of one instance, changes in apply order."""
+    result = KindPlan()
+    for state in states:
+        one = plan_kind(state, ownership, instance=instance)
+        result.changes.extend(one.changes)
+        result.diagnostics.extend(one.diagnostics)
+    rank = ordering.kind_order(
+        [s.kind.name for s in states], {s.kind.name: s.kind.depends_on for s in states}
+    )
+    result.changes.sort(key=lambda c: _apply_rank(c, rank))
+    return result
+
+
+def _apply_rank(change: Change, rank: Mapping[str, int]) -> tuple[int, int, str]:
+    if change.action is Action.DELETE:
+        return (1, -rank[change.type], change.name.lower())
+    return (0, rank[change.type], change.name.lower())
+
+
+def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindPlan:
+    kind, result = state.kind, KindPlan(diagnostics=list(state.wants.diagnostics))
+    owned = ownership.objects.get(kind.name, {})
+    by_id = {f.id: f for f in state.found if f.id is not None}
+    claimed: set[int] = set()
+    for wanted in sorted(state.wants.objects, key=lambda w: w.name.lower()):
+        address = f'{instance}.{kind.name}["{wanted.name}"]'
+        match: Found | None = None
+        owned_id = owned.get(wanted.key)
+        if owned_id is not None and owned_id in by_id and owned_id not in claimed:
+            match = by_id[owned_id]
+        else:
+            hits = [f for f in state.found if f.name.lower() == wanted.name.lower() and f.id not in claimed]
+            if len(hits) > 1:
+                result.diagnostics.append(
+                    Diagnostic(
+                        location=address,
+                        message=f"several {kind.name}s on the server have this name (case-insensitive); "
+                        "rename or delete the duplicates by hand",
+                    )
+                )
+                continue
+            match = hits[0] if hits else None
+        if match is not None and match.id is not None:
+            claimed.add(match.id)
+        reason = wanted.reason or kind.section
+        if match is not None and owned_id != match.id:
+            reason = f"{reason}; adopted existing {kind.name} by name"
+        stored = ownership.secrets.get(kind.name, {}).get(wanted.key, {})
+        result.changes.append(_change(kind, instance, wanted, match, stored, reason))
+    result.changes.extend(_deletes(state, owned, claimed, instance))
+    return result
+
+
+def _change(
+    kind: Kind, instance: str, wanted: Wanted, match: Found | None, stored: Mapping[str, str], reason: str
+) -> Change:
+    after = {k: secret_hash(v) if _is_secret(kind, k, v) else v for k, v in wanted.value.items()}
+    if match is None:
+        return Change(
+            instance=instance,
+            type=kind.name,
+            name=wanted.name,
+            action=Action.CREATE,
+            key=wanted.key,
+            after=_masked(kind, after),
+            reason=reason,
+        )
+    essence = dict(kind.essence(match, wanted))
+    for secret in kind.sensitive & set(after):
+        if _is_secret(kind, secret, wanted.value[secret]):
+            essence[secret] = stored.get(secret)
+    before = {k: essence.get(k) for k in after}
+    field_diff = diffing.diff(before, after)
+    if not field_diff:
+        action = Action.NOOP
+    elif any(_root(d.path) in kind.replace_on for d in field_diff):
+        action = Action.REPLACE
+    else:
+        action = Action.UPDATE
+    return Change(
+        instance=instance,
+        type=kind.name,
+        name=wanted.name,
+        action=action,
+        key=wanted.key,
+        live_id=match.id,
+        before=_masked(kind, before),
+        after=_masked(kind, after),
+        diff=tuple(
+            FieldChange(
+                path=d.path,
+                before=MASK if _root(d.path) in kind.sensitive and d.before is not None else d.before,
+                after=MASK if _root(d.path) in kind.sensitive else d.after,
+            )
+            for d in field_diff
+        ),
+        reason=reason,
+    )
+
+
+def _deletes(
+    state: KindState, owned: Mapping[str, int], claimed: set[int], instance: str
+) -> Iterable[Change]:
+    kind, rule = state.kind, state.wants.delete
+    if not (rule.owned or rule.unmanaged):
+        return
+    owner_key = {object_id: key for key, object_id in owned.items()}
+    ignored = {n.lower() for n in rule.ignore}
+    for found in state.found:
+        if found.id is None or found.id in claimed:
+            continue
+        if found.id in owner_key and rule.owned:
+            reason = f"owned by syncd and no longer in the config (delete.{kind.section})"
+        elif rule.unmanaged and found.name.lower() not in ignored:
+            reason = f"not managed by syncd (delete.unmanaged_{kind.section})"
+        else:
+            continue
+        yield Change(
+            instance=instance,
+            type=kind.name,
+            name=found.name,
+            action=Action.DELETE,
+            key=owner_key.get(found.id, ""),
+            live_id=found.id,
+            before=_masked(kind, dict(kind.essence(found, None))),
+            reason=reason,
+        )
+
+
+def _is_secret(kind: Kind, key: str, value: Any) -> bool:
+    """A sensitive field with a value; an empty one compares as plain data."""
+    return key in kind.sensitive and value not in (None, "")
+
+
+def _masked(kind: Kind, value: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: MASK if k in kind.sensitive and v not in (None, "") else v for k, v in value.items()}
+
+
+def _root(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def ownership_after_write(
+    ownership: Ownership, change: Change, state: KindState, created_id: int | None
+) -> Ownership:
+    """Ownership once `change` was written: created and matched objects are owned (with the
+    hashes of the secrets just written), deleted ones are forgotten."""
+    objects = {k: dict(v) for k, v in ownership.objects.items()}
+    secrets = {k: {key: dict(h) for key, h in v.items()} for k, v in ownership.secrets.items()}
+    table = objects.setdefault(change.type, {})
+    hashes = secrets.setdefault(change.type, {})
+    if change.action is Action.DELETE:
+        table.pop(change.key, None)
+        hashes.pop(change.key, None)
+    else:
+        object_id = created_id if created_id is not None else change.live_id
+        if object_id is not None and change.key:
+            table[change.key] = object_id
+        wanted = state.wanted_by_key(change.key)
+        if wanted is not None:
+            written = {k: secret_hash(v) for k, v in wanted.value.items() if _is_secret(state.kind, k, v)}
+            if written:
+                hashes[change.key] = written
+    return ownership.model_copy(
+        update={
+            "objects": {k: v for k, v in objects.items() if v},
+            "secrets": {k: v for k, v in secrets.items() if v},
+        }
+    )
+
+
+def adopt_matched(ownership: Ownership, changes: Iterable[Change]) -> Ownership:
+    """Ownership with every matched (no-op) object recorded, so adoption by name is remembered."""
+    objects = {k: dict(v) for k, v in ownership.objects.items()}
+    for change in changes:
+        if change.action is Action.NOOP and change.live_id is not None and change.key:
+            objects.setdefault(change.type, {})[change.key] = change.live_id
+    return ownership.model_copy(update={"objects": {k: v for k, v in objects.items() if v}})

@@ -1,0 +1,41 @@
+"""End to end, for every registry kind: plan, apply, then plan shows no changes and a second
+apply writes nothing (the contract of `tests/kinds/test_contract.py`, through the CLI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from syncd.kinds import registry
+from syncd.kinds.base import Kind
+from syncd.simulator import SimulatedServarr
+from tests.e2e.conftest import run, writes
+from tests.kinds.test_contract import SAMPLES
+
+
+def config_for(kind: Kind, sonarr: SimulatedServarr, tmp_path: Path) -> Path:
+    section = json.dumps(SAMPLES[kind.name])
+    path = tmp_path / "syncd.yml"
+    path.write_text(
+        f"syncd: 1\nsonarr:\n  main:\n    base_url: {sonarr.url}\n    api_key: !env SONARR_KEY\n"
+        f"    {kind.section}: {section}\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, id=k.name) for k in registry.KINDS])
+def test_the_kind_converges(kind: Kind, env: Path, tmp_path: Path, sonarr: SimulatedServarr) -> None:
+    config = str(config_for(kind, sonarr, tmp_path))
+    first = run("plan", "-c", config)
+    assert first.code == 0, first.err
+    assert f"sonarr.main.{kind.name}[" in first.out
+    applied = run("apply", "-c", config)
+    assert applied.code == 0, applied.err + applied.out
+    assert writes(sonarr)
+    sonarr.requests.clear()
+    again = run("plan", "-c", config)
+    assert "No changes." in again.out, again.out
+    assert run("apply", "-c", config).code == 0
+    assert writes(sonarr) == []

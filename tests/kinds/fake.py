@@ -1,0 +1,82 @@
+"""A minimal kind with a secret and a replace-only field, to test the generic engine alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from syncd.config.model import ResourceEntry
+from syncd.kinds.base import DeleteRule, EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
+
+
+class ThingEntry(EntryModel):
+    name: str
+    host: str = "localhost"
+    password: str = ""
+    kind: str = "a"
+
+
+class Thing:
+    name: ClassVar[str] = "thing"
+    services: ClassVar[frozenset[str]] = frozenset({"sonarr"})
+    section: ClassVar[str] = "things"
+    entry: ClassVar[type[EntryModel]] = ThingEntry
+    depends_on: ClassVar[tuple[str, ...]] = ()
+    reads: ClassVar[tuple[str, ...]] = ("thing",)
+    sensitive: ClassVar[frozenset[str]] = frozenset({"password"})
+    replace_on: ClassVar[frozenset[str]] = frozenset({"kind"})
+
+    def __init__(self, delete: DeleteRule | None = None) -> None:
+        self._delete = delete or DeleteRule()
+
+    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+        objects = []
+        for entry in entries:
+            parsed = ThingEntry.model_validate(entry.value)
+            objects.append(
+                Wanted(key=parsed.name, name=parsed.name, value=parsed.model_dump(exclude={"name"}))
+            )
+        return Wants(objects=tuple(objects), delete=self._delete)
+
+    def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
+        return tuple(
+            Found(id=r["id"], name=r["name"], raw=r) for r in object_list(reads, "thing", {"id": int})
+        )
+
+    def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
+        defaults = ThingEntry(name=found.name).model_dump(exclude={"name"})
+        return {k: found.raw.get(k, default) for k, default in defaults.items()}
+
+    def request(self, action: str, wanted: Wanted | None, found: Found | None, resolved: Resolved) -> Request:
+        if action == "delete":
+            assert found is not None
+            return Request("DELETE", f"thing/{found.id}")
+        assert wanted is not None
+        body = {"name": wanted.name, **wanted.value}
+        if action == "create":
+            return Request("POST", "thing", body)
+        assert found is not None
+        return Request("PUT", f"thing/{found.id}", {**found.raw, **body})
+
+
+class Recorder:
+    """A `Sender` that answers like a server: creates get the next id; `fail_at` fails a call."""
+
+    def __init__(self, fail_at: int | None = None, reply_without_id: bool = False) -> None:
+        self.sent: list[Request] = []
+        self._fail_at = fail_at
+        self._no_id = reply_without_id
+
+    async def send(self, request: Request) -> Any:
+        from syncd.errors import ApiRejectedError
+
+        self.sent.append(request)
+        if self._fail_at is not None and len(self.sent) == self._fail_at:
+            raise ApiRejectedError("refused", instance="sonarr.main", status=400)
+        if request.method == "POST":
+            return {} if self._no_id else {**request.body, "id": 100 + len(self.sent)}
+        return request.body
+
+
+def entries(*values: Mapping[str, Any]) -> tuple[ResourceEntry, ...]:
+    return tuple(ResourceEntry(value=dict(v)) for v in values)
