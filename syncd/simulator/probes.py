@@ -56,8 +56,13 @@ class QbittorrentFlavour:
     app: Literal["sonarr", "radarr", "prowlarr"]
     category: str
     imported_category: str | None
-    recent_priority: str | None
+    recent_priority: str
     older_priority: str | None
+    auth_failure: str = "Authentication Failure"
+    queueing_failure: str = "Queueing Not Enabled"
+    category_failure: str = "Configuration of category failed"
+    warns_and_checks_ratio: bool = True
+    """Sonarr/Radarr warn about an empty category and refuse remove-at-ratio; Prowlarr does not."""
 
     @property
     def app_name(self) -> str:
@@ -70,7 +75,17 @@ SONARR_QBT = QbittorrentFlavour(
 RADARR_QBT = QbittorrentFlavour(
     "radarr", "movieCategory", "movieImportedCategory", "recentMoviePriority", "olderMoviePriority"
 )
-PROWLARR_QBT = QbittorrentFlavour("prowlarr", "category", None, None, None)
+PROWLARR_QBT = QbittorrentFlavour(
+    "prowlarr",
+    "category",
+    None,
+    "priority",
+    None,
+    auth_failure="Authentication failure",
+    queueing_failure="Queueing not enabled",
+    category_failure="Configuration of label failed",
+    warns_and_checks_ratio=False,
+)
 
 
 class _Qbittorrent:
@@ -218,7 +233,9 @@ def _test_connection(flavour: QbittorrentFlavour, client: _Qbittorrent, settings
             f"Please verify your credentials. Also verify if the host running {flavour.app_name} isn't "
             "blocked from accessing qBittorrent by WhiteList limitations in the qBittorrent configuration."
         )
-        return [Failure(field, "Authentication Failure", detail=detail)]
+        if flavour.app == "prowlarr":
+            field, detail = "Username", "Please verify your username and password."
+        return [Failure(field, flavour.auth_failure, detail=detail)]
     except _Unreachable as exc:
         return [_unable(str(exc))]
     except ValueError as exc:
@@ -243,17 +260,15 @@ def _test_category(flavour: QbittorrentFlavour, client: _Qbittorrent, settings: 
             labels = client.request("GET", "/api/v2/torrents/categories").json()
             if name not in labels:
                 property_name = str(field_name)[0].upper() + str(field_name)[1:]
-                return Failure(property_name, "Configuration of category failed")
+                return Failure(property_name, flavour.category_failure)
     except (_Unreachable, _AuthFailed, ValueError) as exc:
         return Failure("", f"Unknown exception: {exc}")
     return None
 
 
 def _test_priority(flavour: QbittorrentFlavour, client: _Qbittorrent, settings: Json) -> Failure | None:
-    if flavour.recent_priority is None or flavour.older_priority is None:
-        return None
     recent_default = settings.get(flavour.recent_priority) == 0
-    older_default = settings.get(flavour.older_priority) == 0
+    older_default = flavour.older_priority is None or settings.get(flavour.older_priority) == 0
     if recent_default and older_default:
         return None
     try:
@@ -262,8 +277,8 @@ def _test_priority(flavour: QbittorrentFlavour, client: _Qbittorrent, settings: 
         return Failure("", f"Unknown exception: {exc}")
     if preferences.get("queueing_enabled"):
         return None
-    field_name = flavour.recent_priority if not recent_default else flavour.older_priority
-    return Failure(field_name[0].upper() + field_name[1:], "Queueing Not Enabled")
+    field_name = flavour.recent_priority if not recent_default else str(flavour.older_priority)
+    return Failure(field_name[0].upper() + field_name[1:], flavour.queueing_failure)
 
 
 def _test_torrents(flavour: QbittorrentFlavour, client: _Qbittorrent, settings: Json) -> Failure | None:

@@ -17,10 +17,17 @@ S = TypeVar("S")
 
 
 def _saved(collection: ProviderCollection, staged: Staged, status: int) -> Answer | Deferred:
+    def commit(failures: list[Failure]) -> Answer | Deferred:
+        resource = collection.commit(staged, failures)
+        work = collection.after_save(resource["id"], staged.creating)
+        if work is None:
+            return Answer(status, resource)
+        return Deferred(work, lambda _: Answer(status, collection.get(resource["id"])))
+
     test = staged.test
     if test is None:
-        return Answer(status, collection.commit(staged, []))
-    return Deferred(test, lambda failures: Answer(status, collection.commit(staged, failures)))
+        return commit([])
+    return Deferred(test, commit)
 
 
 def _create(collection: ProviderCollection, call: Call) -> Answer | Deferred:

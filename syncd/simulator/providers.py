@@ -97,7 +97,7 @@ class TopField:
     has (`template`); a body that omits it gets the C# type default."""
 
     name: str
-    kind: Literal["bool", "int", "enum"]
+    kind: Literal["bool", "int", "enum", "list"]
     template: Any
     values: tuple[str, ...] = ()
 
@@ -130,6 +130,8 @@ def _type_default(top: TopField) -> Any:
         return False
     if top.kind == "int":
         return 0
+    if top.kind == "list":
+        return []
     return top.values[0]
 
 
@@ -185,7 +187,7 @@ class ProviderCollection:
         self,
         kind: ProviderKind,
         next_id: Callable[[], int],
-        on_saved: Callable[[Json, bool], None] | None = None,
+        after_save: Callable[[Json, bool], Callable[[], Any] | None] | None = None,
     ) -> None:
         self.kind = kind
         self.rows: dict[int, Json] = {}
@@ -193,7 +195,7 @@ class ProviderCollection:
         """How many connection tests this collection started (Prowlarr's PUT side effect)."""
         self._implementations = {impl.implementation: impl for impl in kind.implementations}
         self._next_id = next_id
-        self._on_saved = on_saved
+        self._after_save = after_save
 
     # ------------------------------------------------------------ reading
 
@@ -348,7 +350,11 @@ class ProviderCollection:
                 raise _unconvertible(top.name, value)
             if top.kind == "enum" and value not in top.values:
                 raise _unconvertible(top.name, value)
-            definition[top.name] = value
+            if top.kind == "list":
+                value = [] if value is None else value
+                if not isinstance(value, list):
+                    raise _unconvertible(top.name, value)
+            definition[top.name] = copy.deepcopy(value)
         raise_top = self.kind.validate_top(definition)
         if raise_top:
             raise Rejection.of(*raise_top)
@@ -401,9 +407,13 @@ class ProviderCollection:
         elif definition["id"] not in self.rows:
             raise Rejection.message(404, "NotFound")
         self.rows[definition["id"]] = definition
-        if self._on_saved is not None:
-            self._on_saved(definition, staged.creating)
         return self.render(definition)
+
+    def after_save(self, provider_id: int, creating: bool) -> Callable[[], Any] | None:
+        """The work a save sets off on other servers (Prowlarr's indexer sync), to run unlocked."""
+        if self._after_save is None or provider_id not in self.rows:
+            return None
+        return self._after_save(self.rows[provider_id], creating)
 
     def delete(self, provider_id: int) -> None:
         self.rows.pop(provider_id, None)

@@ -4,8 +4,9 @@ Owns the tag table and its rules: the list is ordered by label; POST lower-cases
 returns the existing tag when one has that label (so a create is idempotent); PUT lower-cases
 too; DELETE of a tag still used by another resource is a 409 "'<label>' cannot be deleted since
 it's still in use" (`ModelConflictException`); unknown ids are 404. Label validation differs by
-server: Sonarr v4 takes any label; Radarr v5 wants a non-empty one; Radarr v6 and Prowlarr v2
-allow only `a-z`, `0-9` and `-` ("Allowed characters a-z, 0-9 and -").
+server: Sonarr v4 takes any label; Radarr v5 wants a non-empty one; Radarr v6 wants a non-empty
+one of `a-z`, `0-9` and `-` only ("Allowed characters a-z, 0-9 and -"); Prowlarr v2 checks
+only the characters, so an empty label gets that same message.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class LabelRule(Enum):
     ANY = "any"
     NOT_EMPTY = "not-empty"
     SLUG = "slug"
+    SLUG_CHARACTERS = "slug-characters"
 
 
 class Tags:
@@ -48,9 +50,14 @@ class Tags:
         if label is not None and not isinstance(label, str):
             raise Rejection.of(Failure("label", "The JSON value could not be converted for 'label'.", label))
         failures: list[Failure] = []
-        if self._rule is not LabelRule.ANY and (label is None or not label.strip()):
+        blank = label is None or not label.strip()
+        if self._rule in (LabelRule.NOT_EMPTY, LabelRule.SLUG) and blank:
             failures.append(Failure("Label", "'Label' must not be empty.", label))
-        elif self._rule is LabelRule.SLUG and not _LABEL.match(label or ""):
+        elif (
+            self._rule in (LabelRule.SLUG, LabelRule.SLUG_CHARACTERS)
+            and label is not None
+            and not _LABEL.match(label)
+        ):
             failures.append(Failure("Label", LABEL_MESSAGE, label))
         raise_failures(failures)
         if label is None:

@@ -1,6 +1,7 @@
-"""Validates request bodies against the Sonarr/Radarr v3 OpenAPI specs (tests only).
+"""Validates request bodies against the Sonarr/Radarr v3 and Prowlarr v1 OpenAPI specs (tests
+only).
 
-`OpenApiValidator` is a `request_validator` for `SimulatedServarr`: called with the method,
+`OpenApiValidator` is a `request_validator` for `SimulatedServarr` and `SimulatedProwlarr`: called with the method,
 the simulator's path template (`/api/v3/customformat/{id}`, the specs' own spelling) and the
 parsed JSON body, it raises `RequestBodyMismatch` when the body does not match the
 operation's `requestBody` schema.
@@ -46,10 +47,13 @@ def _pointer(*parts: str) -> str:
 
 
 class OpenApiValidator:
-    """Request-body validator built from `sonarr-v3.json` or `radarr-v3.json`."""
+    """Request-body validator built from `sonarr-v3.json`, `radarr-v3.json` or `prowlarr-v1.json`."""
 
-    def __init__(self, app: Literal["sonarr", "radarr"], *, allow_unknown_properties: bool = True) -> None:
-        spec = json.loads((SPECS_DIR / f"{app}-v3.json").read_text(encoding="utf-8"))
+    def __init__(
+        self, app: Literal["sonarr", "radarr", "prowlarr"], *, allow_unknown_properties: bool = True
+    ) -> None:
+        name = "prowlarr-v1.json" if app == "prowlarr" else f"{app}-v3.json"
+        spec = json.loads((SPECS_DIR / name).read_text(encoding="utf-8"))
         if allow_unknown_properties:
             spec = copy.deepcopy(spec)
             _drop_closed_objects(spec["components"])
