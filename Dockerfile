@@ -74,4 +74,6 @@ VOLUME ["/state"]
 USER 1000:1000
 EXPOSE 9707
 ENTRYPOINT ["syncd"]
-CMD ["run", "-c", "/config/syncd.yml"]
+# No -c: syncd finds its config in the mounted /config, a syncd.yml, a Recyclarr recyclarr.yml
+# or configs/ folder, or a Configarr config.yml, so any of the three runs as it is.
+CMD ["run"]

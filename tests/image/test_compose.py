@@ -18,6 +18,7 @@ import yaml
 
 import syncd
 from syncd import cli
+from syncd.config import discover
 from tests.image import REPO, Dockerfile, read_dockerfile
 
 DOC = REPO / "docs" / "standalone.md"
@@ -97,8 +98,18 @@ def test_runs_this_release_of_the_image_as_its_user_with_syncd_run(
 ) -> None:
     assert service["image"] == f"ghcr.io/syncd-project/syncd:{syncd.__version__}"
     assert service["user"] == dockerfile.final.last("USER").arguments
-    assert service["command"] == dockerfile.final.last("CMD").exec_form()
-    assert dockerfile.final.last("ENTRYPOINT").exec_form() == ["syncd"]
+    assert "command" not in service, "the image's own `syncd run` is the one to run"
+    command = dockerfile.final.last("ENTRYPOINT").exec_form() + dockerfile.final.last("CMD").exec_form()
+    assert command == ["syncd", "run"]
+
+
+def test_syncd_finds_the_config_where_compose_mounts_it(service: dict[str, Any], folder: Path) -> None:
+    """`run` and `plan` without -c pick the file the example puts in ./config (mounted at /config)."""
+    (mount,) = [v for v in service["volumes"] if v.split(":")[1] == "/config"]
+    assert PurePosixPath(mount.split(":")[1]) == PurePosixPath(discover.CONFIG_ROOT.as_posix())
+    source = Path(mount.split(":")[0])
+    found = discover.discover(env={}, cwd=folder / "state", root=source)
+    assert found.path == folder / "config" / "syncd.yml"
 
 
 def test_every_image_reference_in_the_doc_is_this_release() -> None:

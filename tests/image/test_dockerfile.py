@@ -15,6 +15,7 @@ import helm_python
 import pytest
 import yaml
 
+from syncd.config import discover
 from tests.image import DOCKERFILE, REPO, Dockerfile, read_dockerfile
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
@@ -138,13 +139,23 @@ def test_final_stage_exposes_the_port_the_chart_probes(
     assert str(port["containerPort"]) in exposed
 
 
-def test_default_command_is_syncd_run_with_the_chart_config_path(
-    dockerfile: Dockerfile, syncd_deployment: dict[str, Any]
+def test_default_command_runs_the_daemon_on_the_file_the_chart_names(
+    dockerfile: Dockerfile, syncd_deployment: dict[str, Any], tmp_path: Path
 ) -> None:
+    """The image runs `syncd run` and finds the config in /config; the chart names its file,
+    which is the one the image would find there anyway."""
     command = dockerfile.final.last("ENTRYPOINT").exec_form() + dockerfile.final.last("CMD").exec_form()
-    assert command[:2] == ["syncd", "run"]
+    assert command == ["syncd", "run"]
     container = _container(syncd_deployment)
-    assert command == container["command"] + container["args"]
+    assert container["command"] + container["args"][:1] == command
+    flag, path = container["args"][1:]
+    assert flag == "-c"
+    config = PurePosixPath(path)
+    assert config.parent == PurePosixPath(discover.CONFIG_ROOT.as_posix())
+    root = tmp_path / "config"
+    root.mkdir()
+    (root / config.name).write_text("syncd: 1\n")
+    assert discover.discover(env={}, cwd=tmp_path, root=root).path == root / config.name
 
 
 def test_git_is_installed_in_the_final_stage_with_a_pinned_version(dockerfile: Dockerfile) -> None:
