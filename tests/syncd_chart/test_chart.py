@@ -267,8 +267,9 @@ def test_the_pod_matches_the_image(render: Render) -> None:
         int(user),
         int(group),
     )
+    # The image's own command, with the file named: the chart never relies on what /config holds.
     assert container["command"] + container["args"] == (
-        final.last("ENTRYPOINT").exec_form() + final.last("CMD").exec_form()
+        final.last("ENTRYPOINT").exec_form() + final.last("CMD").exec_form() + ["-c", "/config/syncd.yml"]
     )
     assert str(container["ports"][0]["containerPort"]) in final.last("EXPOSE").arguments
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
