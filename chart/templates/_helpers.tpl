@@ -138,8 +138,9 @@ checksum/secrets: {{ $root.Values.secrets | toJson | sha256sum }}
   value: {{ include "media-server.component" (list $root "postgres") }}
 - name: {{ $p }}__POSTGRES__PORT
   value: {{ $root.Values.postgres.port | quote }}
-{{ include "media-server.secretEnv" (list (printf "%s__POSTGRES__USER" $p) $root.Values.secrets.names.postgres "POSTGRES_USER") }}
-{{ include "media-server.secretEnv" (list (printf "%s__POSTGRES__PASSWORD" $p) $root.Values.secrets.names.postgres "POSTGRES_PASSWORD") }}
+- name: {{ $p }}__POSTGRES__USER
+  value: {{ $v.database.user | quote }}
+{{ include "media-server.secretEnv" (list (printf "%s__POSTGRES__PASSWORD" $p) $root.Values.secrets.names.postgres (printf "%s_POSTGRES_PASSWORD" $p)) }}
 - name: {{ $p }}__POSTGRES__MAINDB
   value: {{ $v.database.main | quote }}
 - name: {{ $p }}__POSTGRES__LOGDB
@@ -255,9 +256,39 @@ spec:
 {{/* Databases the Servarr apps use (they never create their own). */}}
 {{- define "media-server.databases" -}}
 {{- $dbs := list -}}
-{{- if .Values.sonarr.enabled }}{{ $dbs = concat $dbs (list .Values.sonarr.database.main .Values.sonarr.database.logs) }}{{ end -}}
-{{- if .Values.radarr.enabled }}{{ $dbs = concat $dbs (list .Values.radarr.database.main .Values.radarr.database.logs) }}{{ end -}}
+{{- range (include "media-server.databaseApps" . | fromJsonArray) }}{{ $dbs = concat $dbs .databases }}{{ end -}}
 {{- toJson $dbs -}}
+{{- end -}}
+
+{{/* Each enabled Servarr app's role, databases and password key, as JSON. */}}
+{{- define "media-server.databaseApps" -}}
+{{- $apps := list -}}
+{{- range $app := list "sonarr" "radarr" -}}
+{{- $v := index $.Values $app -}}
+{{- if $v.enabled -}}
+{{- $apps = append $apps (dict "role" $v.database.user "databases" (list $v.database.main $v.database.logs) "passwordKey" (printf "%s_POSTGRES_PASSWORD" (upper $app))) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $apps -}}
+{{- end -}}
+
+{{/*
+SQL that gives each app its own login role owning its databases. Idempotent: it creates only
+what is missing and re-asserts owners and passwords, so it runs safely on every install and
+upgrade (an app enabled later gets its databases then). Run by psql >= 15 (\getenv, \gexec)
+as the superuser, with each app's password in the environment under its passwordKey.
+*/}}
+{{- define "media-server.databasesSql" -}}
+{{- range $a := (include "media-server.databaseApps" . | fromJsonArray) }}
+\getenv {{ $a.role }}_password {{ $a.passwordKey }}
+SELECT 'CREATE ROLE {{ $a.role }}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{{ $a.role }}')\gexec
+ALTER ROLE {{ $a.role }} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'{{ $a.role }}_password';
+{{- range $db := $a.databases }}
+SELECT 'CREATE DATABASE {{ $db }} OWNER {{ $a.role }}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{{ $db }}')\gexec
+ALTER DATABASE {{ $db }} OWNER TO {{ $a.role }};
+REVOKE ALL ON DATABASE {{ $db }} FROM PUBLIC;
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* One ExternalSecret. Call with (list $ "component" "target-secret" (list (list "KEY" "remote/KEY") ...) templateData). */}}

@@ -308,6 +308,8 @@ def test_external_secrets_follow_the_infisical_layout(render: Render) -> None:
             "database/POSTGRES_DB",
             "database/POSTGRES_PASSWORD",
             "database/POSTGRES_USER",
+            "database/RADARR_POSTGRES_PASSWORD",
+            "database/SONARR_POSTGRES_PASSWORD",
         ],
         "protonvpn-credentials": ["vpn/PROTONVPN_PRIVATE_KEY", "vpn/PROTONVPN_SERVER"],
         "application-api-keys": [
@@ -357,12 +359,10 @@ def test_everything_off_but_syncd_renders_only_syncd(render: Render) -> None:
     assert "sonarr" not in config and "radarr" not in config
 
 
-def test_postgres_init_sql_creates_the_four_databases(render: Render) -> None:
-    sql = _named(render({}), "ConfigMap", "postgres-init")["data"]["10-databases.sql"]
-    created = re.findall(r"CREATE DATABASE (\w+);", sql)
-    assert created == ["sonarr_main", "sonarr_logs", "radarr_main", "radarr_logs"]
+def test_postgres_readiness_uses_pg_isready(render: Render) -> None:
     (container,) = _pod_spec(_named(render({}), "Deployment", "postgres"))["containers"]
     assert "pg_isready" in " ".join(container["readinessProbe"]["exec"]["command"])
+    assert all(m["mountPath"] != "/docker-entrypoint-initdb.d" for m in container["volumeMounts"])
 
 
 def test_backup_cronjob_dumps_every_database_and_prunes_old_dumps(render: Render) -> None:

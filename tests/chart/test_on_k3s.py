@@ -183,3 +183,44 @@ def test_site_values_set_the_vpn_endpoint() -> None:
         site["qbittorrent"]["vpn"]["networkPolicy"]["endpointCIDRs"]
         == SITE["qbittorrent"]["vpn"]["networkPolicy"]["endpointCIDRs"]
     )
+
+
+def _database_job(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    (job,) = [d for d in docs if d["kind"] == "Job"]
+    return job
+
+
+def test_databases_are_created_by_a_job_that_reruns_when_an_app_is_enabled(render: Render) -> None:
+    # The postgres image runs /docker-entrypoint-initdb.d only on an empty data directory
+    # (docker-library/postgres docker-entrypoint.sh), so enabling Radarr later needs this Job.
+    sonarr_only = _database_job(render({"radarr": {"enabled": False}}))
+    both = _database_job(render({}))
+    assert sonarr_only["metadata"]["name"] != both["metadata"]["name"]
+    assert both["metadata"]["name"].startswith(f"{RELEASE}-postgres-databases-")
+    assert both["spec"]["activeDeadlineSeconds"] <= 900 and both["spec"]["ttlSecondsAfterFinished"] > 0
+    assert "helm.sh/hook" not in both["metadata"].get("annotations", {}), "a hook would block upgrades"
+    (container,) = both["spec"]["template"]["spec"]["containers"]
+    assert "psql --no-psqlrc -v ON_ERROR_STOP=1 -f /sql/databases.sql" in container["args"][0]
+    sql = _named(render({}), "ConfigMap", "postgres-databases")["data"]["databases.sql"]
+    wanted = {line.split()[2] for line in sql.splitlines() if line.startswith("\\getenv ")}
+    passed = {e["valueFrom"]["secretKeyRef"]["key"] for e in container["env"] if "valueFrom" in e}
+    assert wanted == {"SONARR_POSTGRES_PASSWORD", "RADARR_POSTGRES_PASSWORD"} and wanted <= passed
+
+
+def test_each_app_logs_in_as_its_own_role(render: Render) -> None:
+    docs = render({})
+    for app in ("sonarr", "radarr"):
+        (container,) = _pod(docs, app)["containers"]
+        env = {e["name"]: e for e in container["env"]}
+        prefix = app.upper()
+        assert env[f"{prefix}__POSTGRES__USER"]["value"] == app
+        assert (
+            env[f"{prefix}__POSTGRES__PASSWORD"]["valueFrom"]["secretKeyRef"]["key"]
+            == f"{prefix}_POSTGRES_PASSWORD"
+        )
+
+
+def test_no_database_job_without_an_app_that_needs_one(render: Render) -> None:
+    assert [
+        d for d in render({"sonarr": {"enabled": False}, "radarr": {"enabled": False}}) if d["kind"] == "Job"
+    ] == []
