@@ -51,12 +51,13 @@ TransportFactory = Callable[[InstanceConfig | QbittorrentConfig], httpx.AsyncBas
 
 @dataclass(frozen=True)
 class Settings:
-    """Process knobs (not user config): environment, HTTP behaviour, test seams."""
+    """Process knobs (not user config): environment and test seams. HTTP limits come from each
+    instance's config; `read_backoffs` and `timeout_seconds`, when set, override them (tests)."""
 
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     dialect: Dialect | None = None
-    read_backoffs: Sequence[float] = (0.5, 1.0, 2.0, 4.0)
-    timeout_seconds: float = 30.0
+    read_backoffs: Sequence[float] | None = None
+    timeout_seconds: float | None = None
     transport_factory: TransportFactory = lambda _instance: None
 
 
@@ -206,6 +207,7 @@ def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient
         api_key=instance.api_key.get_secret_value(),
         instance=instance.address,
         transport=settings.transport_factory(instance),
+        limits=_limits(instance),
         backoffs=settings.read_backoffs,
         timeout=settings.timeout_seconds,
     )
@@ -236,6 +238,17 @@ async def _read_kinds(
     return [plan_engine.KindState(kind=s.kind, wants=s.wants, found=s.kind.found(reads)) for s in used], reads
 
 
+def _limits(instance: InstanceConfig | QbittorrentConfig) -> live_http.HttpLimits:
+    http = instance.http
+    return live_http.HttpLimits(
+        connect_timeout=http.connect_timeout,
+        read_timeout=http.read_timeout,
+        retries=http.retries,
+        max_wait=http.max_retry_wait,
+        deadline=http.deadline,
+    )
+
+
 async def _plan_instance(
     prepared: Prepared, instance: InstanceConfig, settings: Settings, counts: dict[str, int]
 ) -> tuple[InstancePlan, InstanceState]:
@@ -260,9 +273,8 @@ async def _plan_instance(
             states, reads = await _read_kinds(gateway, kind_states(instance))
             counts[instance.address] = client.stats.total()
     except (ApiError, ShapeError) as exc:
-        error = (
-            str(exc) if isinstance(exc, ApiError) else f"{instance.address}: unexpected reply to GET {exc}"
-        )
+        # Without the instance prefix: the plan and every renderer name the instance already.
+        error = exc.detail if isinstance(exc, ApiError) else f"unexpected reply to GET {exc}"
         failed = InstancePlan(
             instance=instance.address,
             service=instance.service,
@@ -296,6 +308,7 @@ def _qbittorrent_client(instance: QbittorrentConfig, settings: Settings) -> live
         instance=instance.address,
         password=instance.password.get_secret_value() if instance.password else None,
         transport=settings.transport_factory(instance),
+        limits=_limits(instance),
         backoffs=settings.read_backoffs,
         timeout=settings.timeout_seconds,
     )
@@ -320,7 +333,7 @@ async def _plan_qbittorrent(
             live = await _qbittorrent_gateway(client, instance).fetch()
             counts[instance.address] = client.stats.total()
     except ApiError as exc:
-        return InstancePlan(instance=instance.address, service="qbittorrent", error=str(exc))
+        return InstancePlan(instance=instance.address, service="qbittorrent", error=exc.detail)
     return build.build_preferences_plan(instance, live.preferences, fingerprint=live.fingerprint)
 
 

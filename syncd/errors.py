@@ -9,7 +9,8 @@ translated where they arise and chained with `raise ... from exc`.
     ├── GuideError             guide repository unusable (no fetch and no cached copy, bad JSON)
     ├── ValidationFailed       offline validation found problems (carries every diagnostic)
     ├── ApiError               a server answered badly or not at all (names the instance)
-    │   ├── ApiConnectError    unreachable, refused, timed out      (transient)
+    │   ├── ApiConnectError    unreachable, refused, dropped        (transient)
+    │   ├── ApiTimeoutError    no answer in time (a write: after sending) (transient)
     │   ├── ApiAuthError       401/403: wrong API key
     │   ├── ApiRejectedError   400/409/422: the server refused the body (its messages attached)
     │   ├── ApiNotFoundError   404
@@ -67,11 +68,19 @@ class ApiError(SyncdError):
     def __init__(self, message: str, *, instance: str = "", status: int | None = None) -> None:
         self.instance = instance
         self.status = status
+        # The message without the instance prefix, for places that already name the instance.
+        self.detail = message
         super().__init__(f"{instance}: {message}" if instance else message)
 
 
 class ApiConnectError(ApiError):
     """The server could not be reached (refused, DNS, timeout)."""
+
+    transient = True
+
+
+class ApiTimeoutError(ApiError):
+    """The server took the request but did not answer in time; a write may have been applied."""
 
     transient = True
 

@@ -200,6 +200,19 @@ class ResourceEntry(Frozen):
 RESOURCE_SECTIONS = ("tags", "root_folders")
 
 
+class HttpConfig(Frozen):
+    """How long syncd waits for one instance (syncd format: the instance's `http:` map).
+
+    Seconds. `retries` counts retries after the first try; `max_retry_wait` caps any single wait
+    (a `Retry-After` or a backoff); `deadline` bounds one request, retries and waits included."""
+
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=3, ge=0)
+    max_retry_wait: float = Field(default=60.0, ge=0)
+    deadline: float = Field(default=120.0, gt=0)
+
+
 class InstanceConfig(Frozen):
     service: Service
     name: str
@@ -214,6 +227,7 @@ class InstanceConfig(Frozen):
     delete: DeletePolicy = DeletePolicy()
     # Section key (`RESOURCE_SECTIONS`) -> its entries.
     resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
+    http: HttpConfig = HttpConfig()
     origin: Origin = UNKNOWN_ORIGIN
 
     @property
@@ -238,6 +252,7 @@ class QbittorrentConfig(Frozen):
     username: str | None = None
     password: SecretStr | None = None
     preferences: tuple[PreferenceSetting, ...] = ()
+    http: HttpConfig = HttpConfig()
     origin: Origin = UNKNOWN_ORIGIN
 
     @property

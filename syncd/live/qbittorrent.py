@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from syncd.errors import ApiAuthError, ApiError
-from syncd.live.http import DEFAULT_BACKOFFS, DEFAULT_TIMEOUT, ApiClient
+from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits
 from syncd.live.servarr import fingerprint
 
 API_PREFIX = "/api/v2"
@@ -52,8 +52,9 @@ def client(
     instance: str,
     password: str | None,
     transport: httpx.AsyncBaseTransport | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    backoffs: Sequence[float] = DEFAULT_BACKOFFS,
+    limits: HttpLimits = DEFAULT_LIMITS,
+    timeout: float | None = None,
+    backoffs: Sequence[float] | None = None,
 ) -> ApiClient:
     """An `ApiClient` for qBittorrent's WebUI API; the password is scrubbed from every error."""
     url = httpx.URL(base_url.rstrip("/") + "/")
@@ -62,6 +63,7 @@ def client(
         base_url,
         instance=instance,
         transport=transport,
+        limits=limits,
         timeout=timeout,
         backoffs=backoffs,
         api_prefix=API_PREFIX,

@@ -6,7 +6,8 @@ values plus the raw object they replace, and always send whole objects (the serv
 anything a PUT leaves out). JSON shapes live in `syncd.live.mapping`; HTTP and error
 translation live in `syncd.live.http`.
 
-Reads per fetch: `system/status`, `customformat`, `qualityprofile`, `qualitydefinition`,
+Reads per fetch: a `system/status` probe (an unreachable server fails there, once), then
+concurrently `customformat`, `qualityprofile`, `qualitydefinition`,
 `config/naming`, `config/mediamanagement`, and for Radarr `language` (only Radarr profiles
 carry a language). The profile schema is read only when a profile is created, and the size
 limit is a constant per app (Sonarr 1000, Radarr 2000 MB/min) rather than a `limits` request.
@@ -52,8 +53,10 @@ class ServarrGateway:
         """Read the whole live state concurrently. If one read fails the others are
         cancelled (a TaskGroup rather than a bare `gather`, so nothing keeps running against
         a client the caller is about to close) and that read's `ApiError` is raised."""
+        # One probe first: an unreachable server fails here, once, before six reads retry.
+        status = await self.client.probe("system/status")
+        self._check_status(status)
         paths = [
-            "system/status",
             "customformat",
             "qualityprofile",
             "qualitydefinition",
@@ -63,16 +66,13 @@ class ServarrGateway:
         if self.service == "radarr":
             paths.append("language")
         raw = dict(zip(paths, await self._get_all(paths), strict=True))
-
-        status = raw["system/status"]
-        self._check_status(status)
         languages = raw.get("language") or []
         self._language_ids = {language["name"]: language["id"] for language in languages}
 
         custom_formats = tuple(mapping.live_custom_format(cf) for cf in raw["customformat"])
         cf_names_by_id = {cf.id: cf.custom_format.name for cf in custom_formats}
         definitions = tuple(self._live_definition(d) for d in raw["qualitydefinition"])
-        fingerprinted = {path: body for path, body in raw.items() if path != "system/status"}
+        fingerprinted = dict(raw)
         fingerprinted["system/status"] = {key: status.get(key) for key in _STABLE_STATUS_FIELDS}
         return LiveInstance(
             service=self.service,

@@ -42,7 +42,7 @@ def render(plan: Plan) -> str:
         lines.append("")
     actionable = [c for c in plan.changes if c.action is not Action.NOOP]
     if not actionable:
-        lines.append("No changes. The servers match the configuration.")
+        lines.append(_no_changes(plan))
         return "\n".join(lines) + "\n"
     used = [a for a in _LEGEND if any(c.action is a for c in actionable)]
     lines.append("Resource actions are indicated with the following symbols:")
@@ -56,6 +56,20 @@ def render(plan: Plan) -> str:
     lines.append("")
     lines.append(f"Plan: {summary.add} to add, {summary.change} to change, {summary.destroy} to destroy.")
     return "\n".join(lines) + "\n"
+
+
+def _no_changes(plan: Plan) -> str:
+    """`No changes.` only when every instance was planned; otherwise say which were not."""
+    if not plan.errored:
+        return "No changes. The servers match the configuration."
+    failed = [
+        i.instance for i in plan.instances if i.error or any(d.severity == "error" for d in i.diagnostics)
+    ]
+    if not failed or any(d.severity == "error" for d in plan.diagnostics):
+        return "No plan: the errors above stop it; nothing was compared with the servers."
+    planned = [i.instance for i in plan.instances if i.instance not in failed]
+    line = f"Not planned (see the errors above): {', '.join(failed)}."
+    return line + (f" No changes for {', '.join(planned)}." if planned else "")
 
 
 def _render_change(change: Change) -> list[str]:

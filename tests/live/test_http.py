@@ -56,6 +56,7 @@ def run(
             transport=httpx.MockTransport(router.async_handler),
             backoffs=backoffs,
             sleep=fake_sleep,
+            jitter=lambda delay: delay,
         ) as client:
             return await call(client), client
 

@@ -66,13 +66,16 @@ def server_state(service: str) -> dict[str, Any]:
 
 
 def serve(router: respx.MockRouter, state: dict[str, Any], *, concurrent: int = 0) -> None:
-    """GET routes for `state`. With `concurrent`, each response waits until that many requests
-    are in flight at once, so a sequential fetch times out instead of passing."""
+    """GET routes for `state`. With `concurrent`, each response but the `system/status` probe
+    waits until that many requests are in flight at once, so a sequential fetch times out
+    instead of passing."""
     in_flight: list[int] = []
     all_in = asyncio.Event()
 
     def route(path: str) -> None:
         async def answer(request: httpx.Request) -> httpx.Response:
+            if path == "system/status":
+                return httpx.Response(200, json=state[path])
             in_flight.append(1)
             if len(in_flight) == concurrent:
                 all_in.set()
@@ -114,10 +117,12 @@ def router() -> respx.MockRouter:
 
 
 @pytest.mark.parametrize(("service", "reads"), [("sonarr", 6), ("radarr", 7)])
-def test_fetch_reads_everything_at_once_with_one_get_per_endpoint(service: str, reads: int) -> None:
+def test_fetch_probes_then_reads_everything_at_once_with_one_get_per_endpoint(
+    service: str, reads: int
+) -> None:
     state = server_state(service)
     router = respx.MockRouter(base_url=API)
-    serve(router, state, concurrent=reads)
+    serve(router, state, concurrent=reads - 1)
     _, client = run(service, router, lambda gateway: gateway.fetch())
     assert len(state) == reads
     assert client.stats == {"GET": reads}

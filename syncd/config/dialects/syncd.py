@@ -46,6 +46,7 @@ from syncd.config.model import (
     DeletePolicy,
     GuidesConfig,
     GuideSource,
+    HttpConfig,
     InstanceConfig,
     Mode,
     NotifyConfig,
@@ -59,8 +60,9 @@ from syncd.config.yamlfile import YamlMap
 
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", "mode", "notify", *SERVICES, "qbittorrent")
-INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete", *RESOURCE_SECTIONS}
-QBITTORRENT_KEYS = ("base_url", "username", "password", "preferences")
+INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete", "http", *RESOURCE_SECTIONS}
+QBITTORRENT_KEYS = ("base_url", "username", "password", "preferences", "http")
+HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
 # second, so either would show as a change on every plan.
 UNMANAGEABLE_PREFERENCES = {
@@ -76,6 +78,7 @@ UNMANAGEABLE_PREFERENCES = {
 _Choice = TypeVar("_Choice", bound=StrEnum)
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_SECONDS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 
 
 def read_document(document: YamlMap, *, config_dir: Path) -> Document:
@@ -162,6 +165,7 @@ def _qbittorrent_instance(name: str, node: YamlMap) -> QbittorrentConfig:
         username=username,
         password=None if password is None else SecretStr(password),
         preferences=tuple(settings),
+        http=_http(node),
         origin=node.origin,
     )
 
@@ -246,6 +250,7 @@ def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceC
         and management.model_copy(update={"api": _with_api(get_map(node, "media_management"))}),
         delete=_delete(node),
         resources=_resources(node),
+        http=_http(node),
         origin=node.origin,
     )
 
@@ -266,6 +271,44 @@ def _resources(node: YamlMap) -> dict[str, tuple[ResourceEntry, ...]]:
 
 def _plain(value: Any) -> Any:
     return to_plain(value) if isinstance(value, YamlMap) else value
+
+
+def _http(node: YamlMap) -> HttpConfig:
+    """`http: {connect_timeout, read_timeout, retries, max_retry_wait, deadline}`; durations are
+    seconds (`2.5`) or `30s`/`2m`."""
+    section = get_map(node, "http")
+    if section is None:
+        return HttpConfig()
+    check_keys(section, HTTP_KEYS, strict=True, where="http")
+    values: dict[str, float | int] = {}
+    for key in HTTP_KEYS:
+        value = section.get(key)
+        if value is None:
+            continue
+        if key == "retries":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                fail(section.origin_of(key), f"http.retries must be a whole number >= 0, got {value!r}")
+            values[key] = value
+            continue
+        seconds = _seconds(value)
+        if seconds is None or seconds <= 0:
+            fail(
+                section.origin_of(key),
+                f"http.{key} must be a positive number of seconds like 5, 2.5 or '30s', got {value!r}",
+            )
+        values[key] = seconds
+    return HttpConfig.model_validate(values)
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    match = _SECONDS.match(str(value))
+    if match is None:
+        return None
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 def _ratio_mode(definition: YamlMap) -> Literal["linear", "piecewise"]:
