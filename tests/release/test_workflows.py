@@ -131,3 +131,12 @@ def test_release_pushes_every_chart_as_an_oci_artifact() -> None:
 def test_actions_are_pinned_to_a_version(action: str) -> None:
     ref = _uses(_workflow(RELEASE), action)["uses"].partition("@")[2]
     assert ref and ref not in {"main", "master", "latest"}
+
+
+def test_release_checks_the_pushed_index_holds_both_architectures() -> None:
+    steps = _steps(_workflow(RELEASE))
+    names = [s.get("uses", s.get("name", "")) for s in steps]
+    build = next(i for i, n in enumerate(names) if n.startswith("docker/build-push-action"))
+    (check,) = [i for i, s in enumerate(steps) if "imagetools inspect" in s.get("run", "")]
+    assert check > build
+    assert "linux/amd64,linux/arm64" in steps[check]["run"]

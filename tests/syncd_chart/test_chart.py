@@ -315,3 +315,20 @@ def test_readme_names_every_example() -> None:
     readme = (CHART / "README.md").read_text(encoding="utf-8")
     assert [e for e in EXAMPLES if f"examples/{e}.yaml" not in readme] == []
     assert sorted(p.stem for p in (CHART / "examples").glob("*.yaml")) == sorted(EXAMPLES)
+
+
+@pytest.mark.parametrize("values", VARIANTS.values(), ids=VARIANTS.keys())
+def test_the_container_is_locked_down_and_probed(render: Render, values: dict[str, Any]) -> None:
+    docs = render(values)
+    container = _container(docs)
+    pod = _one(docs, "Deployment")["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    ctx = container["securityContext"]
+    assert ctx["allowPrivilegeEscalation"] is False
+    assert ctx["capabilities"]["drop"] == ["ALL"]
+    assert ctx["seccompProfile"]["type"] == "RuntimeDefault"
+    assert container["resources"]["limits"]["memory"]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
