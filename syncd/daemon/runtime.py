@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -299,10 +300,11 @@ class Daemon:
             )
         return reasons
 
-    def snapshot(self) -> dict[str, object]:
+    def snapshot(self) -> dict[str, Any]:
         job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
         self.status.next_run_at = job.next_run_time if job is not None else None
-        return self.status.to_json()
+        reasons = self.readiness()
+        return {**self.status.to_json(), "ready": {"ok": not reasons, "reasons": reasons}}
 
     def _healthz(self) -> Response:
         ok, reason = self.health()
@@ -321,7 +323,8 @@ class Daemon:
         return Response(200, json.dumps(self.snapshot(), indent=2).encode(), "application/json")
 
     def _page(self) -> Response:
-        return Response(200, page.render(self.snapshot()).encode(), "text/html; charset=utf-8")
+        html = page.render(self.snapshot(), now=self._clock())
+        return Response(200, html.encode(), "text/html; charset=utf-8")
 
 
 async def _serve(options: Options, settings: app.Settings) -> int:

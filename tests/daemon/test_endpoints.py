@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -74,8 +75,9 @@ def test_endpoints_return_the_documented_content(
     assert sum(sonarr_status["plan"].values()) == sonarr_status["applied"]
     html = answers["/"].text
     assert answers["/"].headers["content-type"].startswith("text/html")
-    assert "<td>sonarr.main</td>" in html
-    assert "recent drift" in html
+    assert "<h2>sonarr.main</h2>" in html
+    assert 'href="/metrics"' in html
+    assert status["ready"] == {"ok": True, "reasons": []}
     assert answers["/nope"].status_code == 404
     assert answers["POST /status"].status_code == 405
     assert answers["HEAD /healthz"].status_code == 200
@@ -84,29 +86,59 @@ def test_endpoints_return_the_documented_content(
 
 def test_the_page_escapes_every_text() -> None:
     hostile = "<script>alert(1)</script>"
+    moment = "2026-12-02T06:00:00+00:00"
+    change = {"action": "update", "address": hostile}
     status = {
-        "config": {"path": hostile, "loaded_at": None, "rejected": {"at": None, "error": hostile}},
-        "cycle": {"run_id": hostile, "result": "failed", "finished_at": None, "running": False},
+        "mode": "plan",
+        "ready": {"ok": False, "reasons": [hostile]},
+        "config": {"path": hostile, "loaded_at": moment, "rejected": {"at": moment, "error": hostile}},
+        "cycle": {
+            "running": False,
+            "run_id": hostile,
+            "started_at": moment,
+            "finished_at": moment,
+            "duration_seconds": 1.0,
+            "result": "failed",
+            "error": hostile,
+        },
         "guide_revision": hostile,
+        "guide_date": moment,
         "schedule": hostile,
-        "next_run_at": None,
+        "next_run_at": moment,
         "instances": [
             {
                 "address": hostile,
-                "last_sync_at": None,
                 "result": "failed",
                 "error": hostile,
-                "pending": 1,
-                "plan": {"add": 1, "change": 0, "destroy": 0},
+                "last_sync_at": moment,
                 "last_success_at": None,
+                "plan": {"add": 1, "change": 0, "destroy": 0},
+                "applied": 1,
+                "applied_changes": [change],
+                "pending": 1,
+                "pending_changes": [change],
+                "pending_plan": hostile,
                 "drift_total": 1,
-                "recent_drift": [{"at": None, "action": "update", "address": hostile}],
+                "recent_drift": [{"at": moment, "action": "update", "address": hostile}],
             }
         ],
     }
-    html = page.render(status)
-    assert "<script>" not in html
-    assert html.count("&lt;script&gt;") == 8
+    html = page.render(status, now=datetime(2026, 12, 2, 6, 4, tzinfo=UTC))
+    assert "<script" not in html
+    assert html.count("&lt;script&gt;") == 12
+    assert "4 min ago" in html
+
+
+def test_relative_times() -> None:
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    assert page.ago(None, now) == "never"
+    assert page.ago("2026-12-02T11:59:55+00:00", now) == "just now"
+    assert page.ago("2026-12-02T11:59:18+00:00", now) == "42 s ago"
+    assert page.ago("2026-12-02T11:56:00+00:00", now) == "4 min ago"
+    assert page.ago("2026-12-02T09:00:00+00:00", now) == "3 h ago"
+    assert page.ago("2026-12-01T11:00:00+00:00", now) == "1 day ago"
+    assert page.ago("2026-11-28T12:00:00+00:00", now) == "4 days ago"
+    assert page.ago("2026-12-02T12:56:00+00:00", now) == "in 56 min"
 
 
 def test_readiness_flips_when_the_guide_checkout_is_missing_and_back_after_a_sync(
