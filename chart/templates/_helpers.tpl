@@ -222,13 +222,14 @@ spec:
       {{- end }}
       {{- end }}
       securityContext:
-        {{- include "media-server.podSecurityContext" $root | nindent 8 }}
+        {{- include "media-server.overlay" (list (include "media-server.podSecurityContext" $root) $v.podSecurityContext) | nindent 8 }}
       containers:
         - name: {{ $app }}
           image: {{ include "media-server.image" $v.image }}
           imagePullPolicy: IfNotPresent
           env:
             {{- include "media-server.servarrEnv" (list $root $app $v $pg) | nindent 12 }}
+            {{- include "media-server.extraEnv" $v.env | nindent 12 }}
           ports:
             - name: http
               containerPort: {{ $v.port }}
@@ -237,12 +238,15 @@ spec:
           resources:
             {{- toYaml $v.resources | nindent 12 }}
           securityContext:
-            {{- include "media-server.containerSecurityContext" $root | nindent 12 }}
+            {{- include "media-server.overlay" (list (include "media-server.containerSecurityContext" $root) $v.securityContext) | nindent 12 }}
           volumeMounts:
             - {name: config, mountPath: /config}
             - {name: tmp, mountPath: /tmp}
             {{- if ne $app "prowlarr" }}
             {{- include "media-server.dataMounts" (dict "readOnly" false) | nindent 12 }}
+            {{- end }}
+            {{- with $v.extraVolumeMounts }}
+            {{- toYaml . | nindent 12 }}
             {{- end }}
       volumes:
         {{- include "media-server.volume" (list "config" $v.config) | nindent 8 }}
@@ -250,6 +254,9 @@ spec:
           emptyDir: {}
         {{- if ne $app "prowlarr" }}
         {{- include "media-server.dataVolumes" $root | nindent 8 }}
+        {{- end }}
+        {{- with $v.extraVolumes }}
+        {{- toYaml . | nindent 8 }}
         {{- end }}
 {{- end -}}
 
@@ -351,4 +358,59 @@ syncd binds qBittorrent to it. The only place the name is written.
 */}}
 {{- define "media-server.vpnInterface" -}}
 protonwire0
+{{- end -}}
+
+{{/*
+Escape hatches, in bjw-s app-template's manner, so an image can be worked around without a
+fork: every app's `env` (NAME: value, or NAME: {valueFrom: ...}; listed after the chart's own,
+so they win), `securityContext` and `podSecurityContext` (deep-merged over the chart's), and
+`extraVolumes` / `extraVolumeMounts`.
+*/}}
+{{- define "media-server.extraEnv" -}}
+{{- range $name, $value := . }}
+- name: {{ $name }}
+{{- if kindIs "map" $value }}
+  {{- toYaml $value | nindent 2 }}
+{{- else }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* YAML text deep-merged with each following dict, later ones winning: (list yaml dict...). */}}
+{{- define "media-server.overlay" -}}
+{{- $out := fromYaml (index . 0) -}}
+{{- range $layer := rest . }}
+{{- $out = mergeOverwrite $out (deepCopy (default dict $layer)) -}}
+{{- end }}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* The VPN pod: protonwire runs as root (its own container overrides this); the pod only
+  fixes group ownership. Unsafe sysctls: the node's kubelet must allow them
+  (scripts/setup/01-install-k3s.sh). */}}
+{{- define "media-server.vpnPodSecurityContext" -}}
+runAsUser: {{ .Values.global.uid }}
+runAsGroup: {{ .Values.global.gid }}
+fsGroup: {{ .Values.global.gid }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+sysctls:
+  - name: net.ipv4.conf.all.rp_filter
+    value: "2"
+  - name: net.ipv6.conf.all.disable_ipv6
+    value: "1"
+{{- end -}}
+
+{{- define "media-server.sambaSecurityContext" -}}
+runAsUser: 0
+runAsNonRoot: false
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: false
+capabilities:
+  drop: ["ALL"]
+  add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "NET_BIND_SERVICE"]
+seccompProfile:
+  type: RuntimeDefault
 {{- end -}}

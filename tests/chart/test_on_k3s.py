@@ -224,3 +224,60 @@ def test_no_database_job_without_an_app_that_needs_one(render: Render) -> None:
     assert [
         d for d in render({"sonarr": {"enabled": False}, "radarr": {"enabled": False}}) if d["kind"] == "Job"
     ] == []
+
+
+ESCAPE_HATCH_APPS = (
+    "plex",
+    "sonarr",
+    "prowlarr",
+    "qbittorrent",
+    "flaresolverr",
+    "byparr",
+    "postgres",
+    "samba",
+    "syncd",
+)
+
+
+@pytest.mark.parametrize("app", ESCAPE_HATCH_APPS)
+def test_every_app_has_escape_hatches(render: Render, app: str) -> None:
+    # bjw-s app-template's manner: work around an image without forking the chart.
+    values = {
+        app: {
+            "env": {"EXTRA": "1", "FROM_SECRET": {"valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}},
+            "securityContext": {"readOnlyRootFilesystem": False, "capabilities": {"add": ["CHOWN"]}},
+            "podSecurityContext": {"supplementalGroups": [44]},
+            "extraVolumes": [{"name": "extra", "emptyDir": {}}],
+            "extraVolumeMounts": [{"name": "extra", "mountPath": "/extra"}],
+        }
+    }
+    docs = render(values)
+    spec = _pod(docs, app)
+    (container,) = [c for c in spec["containers"] if c["name"] == app]
+    env = container["env"]
+    assert env[-2:] == [
+        {"name": "EXTRA", "value": "1"},
+        {"name": "FROM_SECRET", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
+    ]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is False
+    assert container["securityContext"]["capabilities"]["add"] == ["CHOWN"]
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False, "merged, not replaced"
+    assert spec["securityContext"]["supplementalGroups"] == [44]
+    assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert {"name": "extra", "emptyDir": {}} in spec["volumes"]
+    assert {"name": "extra", "mountPath": "/extra"} in container["volumeMounts"]
+
+
+def test_an_extra_env_var_wins_over_the_charts_own(render: Render) -> None:
+    (container,) = _pod(render({"byparr": {"env": {"PORT": "8191"}}}), "byparr")["containers"]
+    values = [e.get("value") for e in container["env"] if e["name"] == "PORT"]
+    assert values[-1] == "8191"  # the kubelet keeps the last of duplicate names
+
+
+def test_the_vpn_pod_keeps_its_sysctls_under_a_pod_override(render: Render) -> None:
+    spec = _pod(render({"qbittorrent": {"podSecurityContext": {"fsGroup": 2000}}}), "qbittorrent")
+    assert spec["securityContext"]["fsGroup"] == 2000
+    assert {s["name"] for s in spec["securityContext"]["sysctls"]} == {
+        "net.ipv4.conf.all.rp_filter",
+        "net.ipv6.conf.all.disable_ipv6",
+    }

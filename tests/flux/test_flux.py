@@ -324,3 +324,13 @@ def test_image_policies_stay_within_a_major_and_skip_moving_aliases(
     images = {k: v.get("image") for k, v in values.items() if isinstance(v, dict)}
     images["protonwire"] = values["qbittorrent"]["vpn"]["image"]
     assert _admits(policy, images[name]["tag"]), "the chart's own tag must be inside its policy"
+
+
+def test_one_failing_pod_cannot_block_or_roll_back_the_release(
+    built: dict[str, list[dict[str, Any]]],
+) -> None:
+    # helm-controller v2 (HelmRelease spec.install/upgrade.disableWait): without it Helm waits for
+    # every workload, so one crash-looping pod times out each upgrade and remediation rolls back.
+    (release,) = _of_kind(built["apps/media-server"], "HelmRelease")
+    assert release["spec"]["install"]["disableWait"] is True
+    assert release["spec"]["upgrade"]["disableWait"] is True
