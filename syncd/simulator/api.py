@@ -132,10 +132,6 @@ class ApiServer(LoopbackServer, Generic[S]):
     def _thread_name(self) -> str:
         return f"simulated-{self._name}"
 
-    @property
-    def api_key(self) -> str:
-        return self._api_key
-
     # ------------------------------------------------------------ test hooks
 
     def reset_requests(self) -> None:

@@ -62,11 +62,6 @@ def is_parent(parent: str, child: str) -> bool:
     return child.startswith("/" if parent == "/" else parent + "/")
 
 
-def with_trailing_slash(path: str) -> str:
-    """How RemotePathMappingService stores a path: cleaned, then one trailing separator."""
-    return clean(path).rstrip("/") + "/"
-
-
 class FakeFilesystem:
     """Folders that exist in the simulated container. Every ancestor of a folder exists too;
     a folder is writable unless added with `writable=False`."""

@@ -112,7 +112,6 @@ class ProviderKind:
     enabled: Callable[[Json], bool] = lambda definition: bool(definition.get("enable"))
     validate_top: Callable[[Json], list[Failure]] = lambda definition: []
     change_detection: bool = True
-    bulk: bool = True
 
 
 @dataclass

@@ -177,13 +177,21 @@ def qbittorrent_validate(app: Literal["sonarr", "radarr", "prowlarr"]) -> Callab
     return validate
 
 
-def qbittorrent(app: App, network: Network) -> Implementation:
+API_KEY_SINCE = (4, 0, 17)
+"""Sonarr's qBittorrent client has an `apiKey` field from 4.0.17 (qBittorrent 5.2 API keys)."""
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".") if part.isdigit())
+
+
+def qbittorrent(app: App, version: str, network: Network) -> Implementation:
     flavour = probes.SONARR_QBT if app == "sonarr" else probes.RADARR_QBT
     return Implementation(
         implementation="QBittorrent",
         name="qBittorrent",
         config_contract="QBittorrentSettings",
-        fields=qbittorrent_fields(app, api_key=app == "sonarr"),
+        fields=qbittorrent_fields(app, api_key=app == "sonarr" and _version(version)[:3] >= API_KEY_SINCE),
         info_link=f"https://wiki.servarr.com/{app}/supported#qbittorrent",
         validate=qbittorrent_validate(app),
         test=lambda settings, top: probes.qbittorrent_test(flavour, network, settings),
@@ -191,7 +199,7 @@ def qbittorrent(app: App, network: Network) -> Implementation:
     )
 
 
-def download_client_kind(app: App, network: Network) -> ProviderKind:
+def download_client_kind(app: App, version: str, network: Network) -> ProviderKind:
     def priority(definition: Json) -> list[Failure]:
         value = definition["priority"]
         if app == "radarr" and not 1 <= value <= 50:
@@ -200,7 +208,7 @@ def download_client_kind(app: App, network: Network) -> ProviderKind:
 
     return ProviderKind(
         resource="downloadclient",
-        implementations=(qbittorrent(app, network),),
+        implementations=(qbittorrent(app, version, network),),
         top=(
             TopField("enable", "bool", False),
             TopField("priority", "int", 1),
@@ -344,7 +352,6 @@ def notification_kind(app: App, network: Network) -> ProviderKind:
         implementations=(plex_server(app, network),),
         top=tuple(TopField(flag, "bool", False) for flag in flags),
         enabled=lambda definition: any(definition[flag] for flag in triggers),
-        bulk=False,
     )
 
 

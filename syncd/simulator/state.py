@@ -126,7 +126,7 @@ class ServarrState:
         )
         self.delay_profiles = DelayProfiles(lambda: self._next_id("delayprofile"))
         self.download_clients = ProviderCollection(
-            download_client_kind(app, self.network), lambda: self._next_id("downloadclient")
+            download_client_kind(app, self.version, self.network), lambda: self._next_id("downloadclient")
         )
         self.notifications = ProviderCollection(
             notification_kind(app, self.network), lambda: self._next_id("notification")

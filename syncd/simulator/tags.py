@@ -70,9 +70,6 @@ class Tags:
         except KeyError:
             raise Rejection.message(404, "NotFound") from None
 
-    def exists(self, tag_id: int) -> bool:
-        return tag_id in self.rows
-
     def list_all(self) -> list[Json]:
         return [dict(tag) for tag in sorted(self.rows.values(), key=lambda tag: (tag["label"], tag["id"]))]
 
@@ -99,9 +96,3 @@ class Tags:
         if tag_id in self.marked_in_use or self._in_use(tag_id):
             raise Rejection.message(409, f"'{tag['label']}' cannot be deleted since it's still in use")
         del self.rows[tag_id]
-
-    def unknown(self, tag_ids: object) -> list[Any]:
-        """The ids in `tag_ids` that name no tag (providers refuse to save them)."""
-        if not isinstance(tag_ids, list):
-            return []
-        return [tag_id for tag_id in tag_ids if not isinstance(tag_id, int) or tag_id not in self.rows]

@@ -288,6 +288,12 @@ def test_radarr_wants_a_priority_between_1_and_50(qbt: SimulatedQbittorrent) -> 
         ]
 
 
+def test_sonarr_before_4_0_17_has_no_api_key_field() -> None:
+    with SimulatedServarr("sonarr", api_key=KEY, version="4.0.16.2944") as old, api(old) as http:
+        names = [f["name"] for f in template(http, "downloadclient", "QBittorrent")["fields"]]
+    assert "apiKey" not in names and "password" in names
+
+
 def test_sonarr_authenticates_with_a_qbittorrent_52_api_key() -> None:
     with (
         SimulatedQbittorrent(

@@ -108,3 +108,8 @@ def test_qbittorrent_52_edits_report_a_missing_category_as_404() -> None:
         )
         same = http.post("/api/v2/torrents/editCategory", data={"category": "tv", "savePath": "/a"})
         assert same.status_code == 200
+        assert [(r.path, r.status) for r in fake.category_writes()] == [
+            ("/api/v2/torrents/editCategory", 404),
+            ("/api/v2/torrents/createCategory", 200),
+            ("/api/v2/torrents/editCategory", 200),
+        ]
