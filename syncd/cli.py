@@ -27,6 +27,7 @@ from syncd.logs import LEVELS
 if TYPE_CHECKING:
     from syncd import app
     from syncd.config.model import GuideSource
+    from syncd.plan.model import Plan
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_config(plan)
     plan.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
     plan.add_argument("--json", action="store_true", help="print the versioned JSON plan")
+    plan.add_argument("--detail", action="store_true", help="show every attribute of created objects")
     plan.add_argument("--out", type=Path, help="save the plan for `syncd apply PLANFILE`")
     plan.add_argument(
         "--detailed-exitcode", action="store_true", help="exit 0 when converged, 2 when there are changes"
@@ -96,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_config(apply)
     apply.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
     apply.add_argument("planfile", nargs="?", type=Path, help="a plan saved with `syncd plan --out`")
+    apply.add_argument("--detail", action="store_true", help="show every attribute of created objects")
     apply.add_argument(
         "--lock-timeout",
         type=float,
@@ -143,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check config against the guides, offline")
     with_config(validate)
+
+    show = commands.add_parser("show", help="show a plan saved with `syncd plan --out` (reads no server)")
+    show.add_argument("planfile", type=Path, help="the saved plan")
+    show.add_argument("--json", action="store_true", help="print the versioned JSON plan")
+    show.add_argument("--detail", action="store_true", help="show every attribute of created objects")
 
     def with_guides(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -223,6 +231,8 @@ def main(
             return _run(args, settings)
         if args.command == "validate":
             return asyncio.run(_validate(args, settings, out))
+        if args.command == "show":
+            return _show(args, out)
         if args.command == "list":
             return _list(args, settings, out)
         if args.command == "config":
@@ -242,13 +252,12 @@ def main(
 async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
     from syncd import app
     from syncd.plan import saved as saved_plan
-    from syncd.render import human as human_render
     from syncd.render import json as json_render
 
     prepared = await app.prepare(args.config, settings)
     outcome = await app.make_plan(prepared, settings, instances=args.instance)
     plan = outcome.plan
-    out.write(json_render.render(plan) if args.json else human_render.render(plan))
+    out.write(json_render.render(plan) if args.json else _human(plan, detail=args.detail))
     if args.out:
         args.out.write_text(saved_plan.dump(plan), encoding="utf-8")
         if not args.json:
@@ -310,8 +319,6 @@ async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, 
     from syncd import app
     from syncd.errors import SyncdError
     from syncd.plan import saved as saved_plan
-    from syncd.plan.model import Plan
-    from syncd.render import human as human_render
 
     saved: Plan | None = None
     if args.planfile:
@@ -326,7 +333,7 @@ async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, 
     if saved is not None:
         app.check_saved_plan(saved, outcome)
     plan = outcome.plan
-    out.write(human_render.render(plan))
+    out.write(_human(plan, detail=args.detail))
     if not plan.has_changes and not plan.errored:
         return EXIT_OK
     result = await app.apply_plan(outcome, settings)
@@ -367,6 +374,32 @@ async def _validate(args: argparse.Namespace, settings: app.Settings, out: TextI
     out.write(
         f"{args.config}: valid ({count} instance{'s' if count != 1 else ''}, {prepared.config.dialect.value} format)\n"
     )
+    return EXIT_OK
+
+
+def _human(plan: Plan, *, detail: bool) -> str:
+    """The plan as text; a compact one says how to see the created objects in full."""
+    from syncd.plan.model import Action
+    from syncd.render import human as human_render
+
+    text = human_render.render(plan, detail=detail)
+    if not detail and any(c.action is Action.CREATE for c in plan.changes):
+        text += "\nCreated objects are shown one per line; --detail shows all their attributes.\n"
+    return text
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    """Like `terraform show PLANFILE`: the saved plan as text or JSON, without reading a server."""
+    from syncd.errors import SyncdError
+    from syncd.plan import saved as saved_plan
+    from syncd.render import json as json_render
+
+    try:
+        text = args.planfile.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SyncdError(f"{args.planfile}: cannot read the plan file: {exc.strerror}") from exc
+    plan = saved_plan.load(text, source=str(args.planfile))
+    out.write(json_render.render(plan) if args.json else _human(plan, detail=args.detail))
     return EXIT_OK
 
 

@@ -1,16 +1,20 @@
 """Pure: the plan as text, in Terraform's conventions.
 
-A legend of the symbols used, one block per changed resource headed
-`# <address> will be created|updated in-place|destroyed (reason)`, changed attributes as
-`~ path = old -> new`, unchanged ones hidden behind `# (N unchanged attributes hidden)`,
-secrets as `(sensitive value)`, then `Plan: X to add, Y to change, Z to destroy.` or
-`No changes.` Renders only what `syncd.render.json` would also show.
+A legend of the symbols used, then the changes in apply order. By default a created resource
+is one line, `+ <address> (reason)`, so a first plan of a hundred objects stays readable;
+`detail=True` shows each created resource's every attribute instead. Updates, replacements and
+deletes are always a block headed `# <address> will be updated in-place|destroyed (reason)`,
+changed attributes as `~ path = old -> new`, unchanged ones hidden behind
+`# (N unchanged attributes hidden)`. Secrets show as `(sensitive value)`. The closing
+`Plan: X to add, Y to change, Z to destroy.` is followed by the counts per instance and kind,
+or the plan is `No changes.` Renders only what `syncd.render.json` would also show.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from syncd.plan.model import Action, Change, Plan
@@ -31,7 +35,7 @@ _LEGEND = {
 _INLINE_LIMIT = 60
 
 
-def render(plan: Plan) -> str:
+def render(plan: Plan, *, detail: bool = False) -> str:
     lines: list[str] = []
     for diagnostic in plan.all_diagnostics:
         lines.append(f"{diagnostic.severity.capitalize()}: {diagnostic.location}: {diagnostic.message}")
@@ -49,12 +53,17 @@ def render(plan: Plan) -> str:
     lines.extend(f"  {a.symbol} {_LEGEND[a]}" for a in used)
     lines.append("")
     lines.append("syncd will perform the following actions:")
+    previous_one_line = False
     for change in actionable:
-        lines.append("")
-        lines.extend(_render_change(change))
+        one_line = change.action is Action.CREATE and not detail
+        if not (one_line and previous_one_line):
+            lines.append("")
+        lines.extend([_one_line(change)] if one_line else _render_change(change))
+        previous_one_line = one_line
     summary = plan.summary()
     lines.append("")
     lines.append(f"Plan: {summary.add} to add, {summary.change} to change, {summary.destroy} to destroy.")
+    lines.extend(_counts(plan))
     return "\n".join(lines) + "\n"
 
 
@@ -70,6 +79,37 @@ def _no_changes(plan: Plan) -> str:
     planned = [i.instance for i in plan.instances if i.instance not in failed]
     line = f"Not planned (see the errors above): {', '.join(failed)}."
     return line + (f" No changes for {', '.join(planned)}." if planned else "")
+
+
+def _one_line(change: Change) -> str:
+    reason = f" ({change.reason})" if change.reason else ""
+    return f"  {change.action.symbol} {change.address}{reason}"
+
+
+_COUNTED = (
+    ("add", (Action.CREATE, Action.REPLACE)),
+    ("change", (Action.UPDATE,)),
+    ("destroy", (Action.DELETE, Action.REPLACE)),
+)
+
+
+def _counts(plan: Plan) -> list[str]:
+    """`  sonarr.main: add 35 custom_format, 1 quality_profile; change 1 naming` per instance."""
+    lines = []
+    for instance in plan.instances:
+        parts = [
+            f"{verb} {_kinds(instance.actionable, actions)}"
+            for verb, actions in _COUNTED
+            if any(c.action in actions for c in instance.actionable)
+        ]
+        if parts:
+            lines.append(f"  {instance.instance}: {'; '.join(parts)}")
+    return lines
+
+
+def _kinds(changes: Sequence[Change], actions: tuple[Action, ...]) -> str:
+    counted = Counter(c.type for c in changes if c.action in actions)
+    return ", ".join(f"{count} {kind}" for kind, count in counted.items())
 
 
 def _render_change(change: Change) -> list[str]:

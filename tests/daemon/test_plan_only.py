@@ -50,7 +50,7 @@ def test_plan_only_mode_plans_every_cycle_and_writes_nothing(
     assert len(sonarr_status["pending_changes"]) == sonarr_status["pending"]
     assert "create" in {c["action"] for c in sonarr_status["pending_changes"]}
     assert f"Plan: {sonarr_status['plan']['add']} to add" in sonarr_status["pending_plan"]
-    assert 'sonarr.main.custom_format["BR-DISK"] will be created' in sonarr_status["pending_plan"]
+    assert '  + sonarr.main.custom_format["BR-DISK"] (' in sonarr_status["pending_plan"]
     assert sonarr_status["drift_total"] == 0  # the same plan every cycle is not drift
     assert "syncd_plan_only 1.0" in metrics
     assert f'syncd_pending_changes{{instance="sonarr.main"}} {float(sonarr_status["pending"])}' in metrics

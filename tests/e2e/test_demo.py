@@ -13,7 +13,7 @@ def test_demo_plans_applies_and_converges(tmp_path: Path) -> None:
     assert result.code == 0, result.out + result.err
     plan, rest = result.out.split("== syncd apply ==", 1)
     applied, again = rest.split("== syncd plan (again) ==", 1)
-    assert '# sonarr.demo.custom_format["BR-DISK"] will be created' in plan
+    assert '  + sonarr.demo.custom_format["BR-DISK"] (from group' in plan
     assert '~ current_network_interface = "" -> "wg0"' in plan
     for instance in ("sonarr.demo", "radarr.demo", "qbittorrent.demo"):
         assert f"{instance}: " in applied and "FAILED" not in applied

@@ -25,7 +25,7 @@ def sample_plan() -> Plan:
 
 
 def test_human_rendering_matches_terraform_conventions() -> None:
-    text = human.render(sample_plan())
+    text = human.render(sample_plan(), detail=True)
     assert text == (
         "Resource actions are indicated with the following symbols:\n"
         "  + create\n"
@@ -62,7 +62,47 @@ def test_human_rendering_matches_terraform_conventions() -> None:
         "    }\n"
         "\n"
         "Plan: 1 to add, 1 to change, 1 to destroy.\n"
+        "  sonarr.main: add 1 custom_format; change 1 custom_format; destroy 1 custom_format\n"
     )
+
+
+def test_compact_rendering_is_one_line_per_create_and_keeps_update_and_delete_diffs() -> None:
+    compact = human.render(sample_plan())
+    detailed = human.render(sample_plan(), detail=True)
+    assert '  + sonarr.main.custom_format["BR-DISK"] (test)\n' in compact
+    assert '+ name = "BR-DISK"' not in compact
+    assert '+ name = "BR-DISK"' in detailed
+    # Updates and deletes are the same block in both.
+    for block in (
+        '  ~ custom_format "Renamed" {\n      ~ name = "Before" -> "Renamed"\n',
+        '      - name = "Gone"\n',
+    ):
+        assert block in compact and block in detailed
+    assert compact.endswith(
+        "Plan: 1 to add, 1 to change, 1 to destroy.\n"
+        "  sonarr.main: add 1 custom_format; change 1 custom_format; destroy 1 custom_format\n"
+    )
+
+
+def test_compact_counts_per_instance_and_kind() -> None:
+    desired = b.desired(
+        custom_formats=b.wanted_cfs(*((f"t{i}", b.cf(f"Format {i:02}")) for i in range(3))),
+        quality_profiles=(b.desired_profile(scores={"t1": 100}),),
+    )
+    sonarr = build.build_instance_plan(desired, b.live(), Ownership())
+    radarr = sonarr.model_copy(
+        update={
+            "instance": "radarr.main",
+            "service": "radarr",
+            "changes": tuple(c.model_copy(update={"instance": "radarr.main"}) for c in sonarr.changes[:2]),
+        }
+    )
+    text = human.render(Plan(instances=(sonarr, radarr)))
+    creates = [line for line in text.splitlines() if line.startswith("  + ") and "." in line]
+    assert len(creates) == 6  # one line each, no attribute lines
+    assert "  sonarr.main: add 3 custom_format, 1 quality_profile\n" in text
+    assert "  radarr.main: add 2 custom_format\n" in text
+    assert "Plan: 6 to add, 0 to change, 0 to destroy.\n" in text
 
 
 def test_converged_plan_says_no_changes() -> None:
@@ -114,7 +154,7 @@ def test_created_profile_lists_its_scores_and_counts_the_zero_ones() -> None:
         quality_profiles=(b.desired_profile(scores={"t1": 100, "t2": -10000}),),
     )
     plan = Plan(instances=(build.build_instance_plan(desired, b.live(), Ownership()),))
-    text = human.render(plan)
+    text = human.render(plan, detail=True)
     block = text[text.index('+ quality_profile "WEB-1080p"') :]
     assert '      + scores = {\n          "Format 01" = 100\n          "Format 02" = -10000\n' in block
     assert "          # (10 zero or empty entries hidden)\n        }\n" in block
