@@ -157,4 +157,4 @@ def test_state_of_another_server_is_not_used_and_syncd_says_so(
         assert plan.code == 0, plan.err
         assert "ownership state was recorded for another server" in plan.out
         assert "Unrelated Format" not in plan.out
-        assert '# sonarr.main.custom_format["BR-DISK"] will be created' in plan.out
+        assert '  + sonarr.main.custom_format["BR-DISK"] (' in plan.out
