@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from syncd import app
     from syncd.config.model import GuideSource
     from syncd.plan.model import Plan
+    from syncd.terminal import Terminal
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -82,8 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
             help="config dialect (default: detected from the file)",
         )
 
+    def with_colour(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--no-color", action="store_true", help="plain output even on a terminal (also: $NO_COLOR)"
+        )
+
     plan = commands.add_parser("plan", help="show what apply would change (never writes)")
     with_config(plan)
+    with_colour(plan)
     plan.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
     plan.add_argument("--json", action="store_true", help="print the versioned JSON plan")
     plan.add_argument("--detail", action="store_true", help="show every attribute of created objects")
@@ -96,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         "apply", help="apply the changes (a saved plan is refused if live state moved)"
     )
     with_config(apply)
+    with_colour(apply)
+    apply.add_argument(
+        "--auto-approve",
+        action="store_true",
+        help="never ask before deleting (apply off a terminal never asks)",
+    )
     apply.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
     apply.add_argument("planfile", nargs="?", type=Path, help="a plan saved with `syncd plan --out`")
     apply.add_argument("--detail", action="store_true", help="show every attribute of created objects")
@@ -146,11 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check config against the guides, offline")
     with_config(validate)
+    with_colour(validate)
 
     show = commands.add_parser("show", help="show a plan saved with `syncd plan --out` (reads no server)")
     show.add_argument("planfile", type=Path, help="the saved plan")
     show.add_argument("--json", action="store_true", help="print the versioned JSON plan")
     show.add_argument("--detail", action="store_true", help="show every attribute of created objects")
+    with_colour(show)
 
     def with_guides(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -170,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("what", choices=LIST_KINDS, metavar="{" + ",".join(LIST_KINDS) + "}")
     listing.add_argument("--service", choices=("sonarr", "radarr"), help="required for the guide lists")
     with_guides(listing)
+    with_colour(listing)
 
     config = commands.add_parser("config", help="write a starter config")
     config_commands = config.add_subparsers(dest="config_command", required=True, metavar="COMMAND")
@@ -192,7 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(
-    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -219,22 +239,27 @@ def main(
         stream=err,
         stdlib_loggers=("apscheduler",) if daemon else (),
     )
+    from syncd.terminal import Terminal
+
+    term = Terminal(
+        out, err, stdin or sys.stdin, env=os.environ, no_color=bool(getattr(args, "no_color", False))
+    )
     settings = app.Settings(dialect=Dialect(args.format) if getattr(args, "format", None) else None)
     try:
         if args.command in CONFIG_COMMANDS and args.config is None:
             args.config = _discover_config(err)
         if args.command == "plan":
-            return asyncio.run(_plan(args, settings, out))
+            return asyncio.run(_plan(args, settings, term))
         if args.command == "apply":
-            return _locked_apply(args, settings, out, err)
+            return _locked_apply(args, settings, term)
         if args.command == "run":
             return _run(args, settings)
         if args.command == "validate":
-            return asyncio.run(_validate(args, settings, out))
+            return asyncio.run(_validate(args, settings, term))
         if args.command == "show":
-            return _show(args, out)
+            return _show(args, term)
         if args.command == "list":
-            return _list(args, settings, out)
+            return _list(args, settings, term)
         if args.command == "config":
             return _config_create(args, settings, out)
         from syncd import demo  # the simulator is only loaded for the demo
@@ -249,19 +274,32 @@ def main(
         return EXIT_ERROR
 
 
-async def _plan(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+async def _planned(
+    args: argparse.Namespace, settings: app.Settings, term: Terminal, names: Sequence[str]
+) -> app.PlanOutcome:
+    """Config, guides and live state read (with a spinner on a terminal), and the plan made."""
     from syncd import app
+
+    with term.progress("Reading the config and fetching the TRaSH Guides ..."):
+        prepared = await app.prepare(args.config, settings)
+    count = len(names) or len(prepared.config.addresses)
+    with term.progress(f"Reading {count} server{'s' if count != 1 else ''} and planning ..."):
+        return await app.make_plan(prepared, settings, instances=names)
+
+
+async def _plan(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:
     from syncd.plan import saved as saved_plan
     from syncd.render import json as json_render
 
-    prepared = await app.prepare(args.config, settings)
-    outcome = await app.make_plan(prepared, settings, instances=args.instance)
-    plan = outcome.plan
-    out.write(json_render.render(plan) if args.json else _human(plan, detail=args.detail))
+    plan = (await _planned(args, settings, term, args.instance)).plan
+    if args.json:
+        term.out.write(json_render.render(plan))
+    else:
+        term.write(_human(plan, detail=args.detail))
     if args.out:
         args.out.write_text(saved_plan.dump(plan), encoding="utf-8")
         if not args.json:
-            out.write(
+            term.out.write(
                 f"\nSaved the plan to {args.out}; apply it with: syncd apply -c {args.config} {args.out}\n"
             )
     if plan.errored:
@@ -295,7 +333,7 @@ def _run(args: argparse.Namespace, settings: app.Settings) -> int:
     return runtime.run(options, settings)
 
 
-def _locked_apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, err: TextIO) -> int:
+def _locked_apply(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:
     """Apply while holding the state-dir lock, so a `syncd run` daemon never races this run."""
     from syncd import app
     from syncd.state.lock import StateLock, hold, lock_path
@@ -305,20 +343,21 @@ def _locked_apply(args: argparse.Namespace, settings: app.Settings, out: TextIO,
     def waiting(holder: str) -> None:
         print(
             f"Waiting up to {args.lock_timeout:g}s for the lock {lock.path}, held by {holder} ...",
-            file=err,
+            file=term.err,
             flush=True,
         )
 
     import asyncio
 
     with hold(lock, timeout=args.lock_timeout, on_wait=waiting):
-        return asyncio.run(_apply(args, settings, out, err))
+        return asyncio.run(_apply(args, settings, term))
 
 
-async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, err: TextIO) -> int:
+async def _apply(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:
     from syncd import app
     from syncd.errors import SyncdError
     from syncd.plan import saved as saved_plan
+    from syncd.render import human as human_render
 
     saved: Plan | None = None
     if args.planfile:
@@ -327,42 +366,57 @@ async def _apply(args: argparse.Namespace, settings: app.Settings, out: TextIO, 
         except OSError as exc:
             raise SyncdError(f"{args.planfile}: not a syncd plan file ({exc})") from exc
         saved = saved_plan.load(text, source=str(args.planfile))
-    prepared = await app.prepare(args.config, settings)
     names = args.instance or ([i.instance for i in saved.instances] if saved else [])
-    outcome = await app.make_plan(prepared, settings, instances=names)
+    outcome = await _planned(args, settings, term, names)
     if saved is not None:
         app.check_saved_plan(saved, outcome)
     plan = outcome.plan
-    out.write(_human(plan, detail=args.detail))
+    term.write(_human(plan, detail=args.detail))
     if not plan.has_changes and not plan.errored:
         return EXIT_OK
-    result = await app.apply_plan(outcome, settings)
+    destroy = plan.summary().destroy
+    if destroy and term.interactive and not args.auto_approve:
+        question = (
+            f"Do you want to perform these actions? {destroy} object{'s' if destroy != 1 else ''} "
+            "will be destroyed."
+        )
+        if not term.confirm(question):
+            term.write("Apply cancelled; nothing was written.\n")
+            return EXIT_ERROR
+    with term.progress("Applying ..."):
+        result = await app.apply_plan(outcome, settings)
     for instance, problems in result.skipped:
-        print(f"Error: {instance}: the plan has errors; nothing was written to it:\n{problems}", file=err)
-    if result.results:
-        out.write("\n")
-    for instance_result in result.results:
-        if instance_result.ok:
-            out.write(f"{instance_result.instance}: applied {len(instance_result.applied)} change(s).\n")
+        print(
+            f"Error: {instance}: the plan has errors; nothing was written to it:\n{problems}", file=term.err
+        )
+    lines = ["\n"] if result.results else []
+    for done in result.results:
+        summary = human_render.applied_summary(plan, done.instance, done.applied)
+        count = len(done.applied)
+        if done.ok:
+            lines.append(f"{done.instance}: applied {count} change{'s' if count != 1 else ''} ({summary}).\n")
         else:
-            out.write(
-                f"{instance_result.instance}: FAILED at {instance_result.failed}: {instance_result.error}\n"
-                f"  applied {len(instance_result.applied)}, not applied {len(instance_result.not_applied)}: "
-                f"{', '.join(instance_result.not_applied) or '-'}\n"
+            lines.append(
+                f"{done.instance}: FAILED at {done.failed}: {done.error}\n"
+                f"  applied {count} ({summary}), not applied {len(done.not_applied)}: "
+                f"{', '.join(done.not_applied) or '-'}\n"
             )
     if not result.ok:
         if any(not r.ok for r in result.results):
-            out.write("Apply did not complete; the next run continues from where this one stopped.\n")
+            lines.append("Apply did not complete; the next run continues from where this one stopped.\n")
+        term.write("".join(lines))
         return EXIT_ERROR
-    out.write("Apply complete.\n")
+    term.write("".join([*lines, "Apply complete.\n"]))
     return EXIT_OK
 
 
-async def _validate(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+async def _validate(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:
     from syncd import app
     from syncd.errors import ValidationFailed
 
-    prepared = await app.prepare(args.config, settings)
+    out = term.out
+    with term.progress("Reading the config and fetching the TRaSH Guides ..."):
+        prepared = await app.prepare(args.config, settings)
     diagnostics = app.validate(prepared)
     for diagnostic in diagnostics:
         if diagnostic.severity != "error":
@@ -388,7 +442,7 @@ def _human(plan: Plan, *, detail: bool) -> str:
     return text
 
 
-def _show(args: argparse.Namespace, out: TextIO) -> int:
+def _show(args: argparse.Namespace, term: Terminal) -> int:
     """Like `terraform show PLANFILE`: the saved plan as text or JSON, without reading a server."""
     from syncd.errors import SyncdError
     from syncd.plan import saved as saved_plan
@@ -399,7 +453,10 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         raise SyncdError(f"{args.planfile}: cannot read the plan file: {exc.strerror}") from exc
     plan = saved_plan.load(text, source=str(args.planfile))
-    out.write(json_render.render(plan) if args.json else _human(plan, detail=args.detail))
+    if args.json:
+        term.out.write(json_render.render(plan))
+    else:
+        term.write(_human(plan, detail=args.detail))
     return EXIT_OK
 
 
@@ -410,11 +467,13 @@ def _guide_source(value: str | None, configured: GuideSource) -> GuideSource | P
     return Path(value) if Path(value).is_dir() else configured.model_copy(update={"url": value})
 
 
-def _list(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
+def _list(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:
     from syncd import app
     from syncd.config import presets
     from syncd.errors import SyncdError
     from syncd.render import catalog as render
+
+    out = term.out
 
     if args.what == "presets":
         out.write(
@@ -423,13 +482,15 @@ def _list(args: argparse.Namespace, settings: app.Settings, out: TextIO) -> int:
         return EXIT_OK
     where = app.guide_settings(args.config, settings)
     if args.what == "templates":
-        index = app.read_templates(_guide_source(args.templates, where.guides.templates), where.state_dir)
+        with term.progress("Fetching the Recyclarr config templates ..."):
+            index = app.read_templates(_guide_source(args.templates, where.guides.templates), where.state_dir)
         ids = [key for key in index.templates if args.service in (None, key[0])]
         out.write(render.templates(ids))
         return EXIT_OK
     if args.service is None:
         raise SyncdError(f"`syncd list {args.what}` needs --service sonarr or --service radarr")
-    catalog = app.read_guides(_guide_source(args.guides, where.guides.trash), where.state_dir)
+    with term.progress("Fetching the TRaSH Guides ..."):
+        catalog = app.read_guides(_guide_source(args.guides, where.guides.trash), where.state_dir)
     show = {
         "custom-formats": render.custom_formats,
         "quality-profiles": render.quality_profiles,

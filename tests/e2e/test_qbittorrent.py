@@ -91,7 +91,7 @@ def test_a_saved_plan_for_one_instance_is_applied_and_refused_once_stale(
     assert run("plan", "-c", config, "--instance", "qbittorrent.main", "--out", saved).code == 0
     applied = run("apply", "-c", config, saved)
     assert applied.code == 0, applied.err
-    assert "qbittorrent.main: applied 1 change(s)." in applied.out
+    assert "qbittorrent.main: applied 1 change (0 added, 1 changed, 0 destroyed)." in applied.out
     assert qbt.preferences["current_network_interface"] == "wg0"
     assert writes(sonarr) == []
 
