@@ -14,9 +14,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO
 
-from rich.console import Console
-from rich.text import Text
-
 _STYLES = (
     (re.compile(r"^\s*-/\+ "), "magenta"),
     (re.compile(r"^\s*\+ "), "green"),
@@ -53,9 +50,7 @@ class Terminal:
         self.stdin = stdin
         self.colour = wants_colour(out, env, no_color=no_color)
         self._spinning = is_terminal(err)
-        self._err_console = Console(
-            file=err, force_terminal=self._spinning, no_color=not wants_colour(err, env, no_color=no_color)
-        )
+        self._err_colour = wants_colour(err, env, no_color=no_color)
 
     @property
     def interactive(self) -> bool:
@@ -67,6 +62,9 @@ class Terminal:
         if not self.colour:
             self.out.write(text)
             return
+        from rich.console import Console
+        from rich.text import Text
+
         console = Console(file=self.out, force_terminal=True, highlight=False, soft_wrap=True)
         styled = Text()
         for line in text.splitlines(keepends=True):
@@ -79,7 +77,10 @@ class Terminal:
         if not self._spinning:
             yield
             return
-        with self._err_console.status(message, spinner="dots"):
+        from rich.console import Console
+
+        console = Console(file=self.err, force_terminal=True, no_color=not self._err_colour)
+        with console.status(message, spinner="dots"):
             yield
 
     def confirm(self, question: str) -> bool:
