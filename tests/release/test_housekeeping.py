@@ -113,3 +113,9 @@ def test_description_names_only_services_syncd_has_a_client_for() -> None:
     assert {"sonarr", "radarr"} <= named
     missing = {s for s in named if not (REPO / "syncd" / "live" / f"{SERVICE_CLIENTS[s]}.py").is_file()}
     assert missing == set(), f"the description promises {sorted(missing)}, which syncd does not talk to"
+
+
+def test_the_image_describes_itself_as_the_package_does() -> None:
+    labels = " ".join(label.arguments for label in read_dockerfile().final.all("LABEL"))
+    description = PYPROJECT["project"]["description"]
+    assert f'org.opencontainers.image.description="{description}"' in labels

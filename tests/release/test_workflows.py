@@ -112,6 +112,8 @@ def test_image_carries_every_oci_label_and_the_release_fills_each_one() -> None:
     declared = {a.arguments.partition("=")[0] for a in final.all("ARG")}
     assert used <= declared
     assert used <= passed, f"the release leaves {used - passed} at their local-build defaults"
+    build = _uses(_workflow(RELEASE), "docker/build-push-action")["with"]
+    assert "labels" not in build, "labels come from the Dockerfile alone, not a second list"
 
 
 def test_release_pushes_every_chart_as_an_oci_artifact() -> None:
