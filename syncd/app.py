@@ -111,7 +111,10 @@ class _LazyTemplates:
         if self._index is None:
             source = self._source()
             checkout = guide_repo.sync_repo(
-                url=source.url, ref=source.ref, dest=self._state_dir() / "repos" / "config-templates"
+                url=source.url,
+                ref=source.ref,
+                dest=self._state_dir() / "repos" / "config-templates",
+                paths=guide_repo.TEMPLATE_PATHS,
             )
             if checkout.warning:
                 log.warning("templates.stale", warning=checkout.warning)
@@ -144,12 +147,21 @@ async def prepare(config_path: Path, settings: Settings, *, config: Config | Non
         config = await asyncio.to_thread(load_config, config_path, settings)
     trash = config.guides.trash
     checkout = await asyncio.to_thread(
-        guide_repo.sync_repo, url=trash.url, ref=trash.ref, dest=guides_checkout(config)
+        guide_repo.sync_repo,
+        url=trash.url,
+        ref=trash.ref,
+        dest=guides_checkout(config),
+        paths=guide_repo.TRASH_PATHS,
     )
     warnings = (checkout.warning,) if checkout.warning else ()
     for warning in warnings:
         log.warning("guides.stale", warning=warning)
-    guides = await asyncio.to_thread(guide_catalog.load_catalogs, checkout.path, revision=checkout.revision)
+    guides = await asyncio.to_thread(
+        guide_catalog.load_cached,
+        checkout.path,
+        revision=checkout.revision,
+        cache_dir=_cache_dir(config.state_dir),
+    )
     local = {
         service: guide_catalog.load_local_custom_formats(config.guides.local_custom_formats, service)
         for service in ("sonarr", "radarr")
@@ -476,11 +488,16 @@ def guide_settings(config_path: Path | None, settings: Settings) -> config_load.
     return config_load.peek_guides(config_path, env=settings.env, dialect=settings.dialect)
 
 
-def _checkout(source: GuideSource | Path, dest: Path) -> tuple[Path, str]:
+def _cache_dir(state: Path) -> Path:
+    """Where parsed guide catalogs are kept, keyed by revision."""
+    return state / "cache"
+
+
+def _checkout(source: GuideSource | Path, dest: Path, paths: Sequence[str]) -> tuple[Path, str]:
     """A local folder as it is, else the git checkout of `source` in `dest`: (path, revision)."""
     if isinstance(source, Path):
         return source, "local"
-    checkout = guide_repo.sync_repo(url=source.url, ref=source.ref, dest=dest)
+    checkout = guide_repo.sync_repo(url=source.url, ref=source.ref, dest=dest, paths=paths)
     if checkout.warning:
         log.warning("guides.stale", warning=checkout.warning)
     return checkout.path, checkout.revision
@@ -488,11 +505,13 @@ def _checkout(source: GuideSource | Path, dest: Path) -> tuple[Path, str]:
 
 def read_guides(source: GuideSource | Path, state_dir: Path) -> GuideSet:
     """The TRaSH Guides catalogs, from a local checkout folder or fetched into `state_dir`."""
-    path, revision = _checkout(source, state_dir / "repos" / "trash-guides")
-    return guide_catalog.load_catalogs(path, revision=revision)
+    path, revision = _checkout(source, state_dir / "repos" / "trash-guides", guide_repo.TRASH_PATHS)
+    if revision == "local":
+        return guide_catalog.load_catalogs(path, revision=revision)
+    return guide_catalog.load_cached(path, revision=revision, cache_dir=_cache_dir(state_dir))
 
 
 def read_templates(source: GuideSource | Path, state_dir: Path) -> guide_templates.TemplateIndex:
     """The Recyclarr config-templates index, from a local folder or fetched into `state_dir`."""
-    path, _ = _checkout(source, state_dir / "repos" / "config-templates")
+    path, _ = _checkout(source, state_dir / "repos" / "config-templates", guide_repo.TEMPLATE_PATHS)
     return guide_templates.TemplateIndex.load(path)

@@ -1,7 +1,8 @@
 """Test helper: turn a fixture folder into a local git repository served over file://.
 
 Commits use a fixed author, committer and date so the same content always gives the same SHA.
-The repositories allow fetching any commit by SHA (`uploadpack.allow*SHA1InWant`), as GitHub does.
+The repositories allow fetching any commit by SHA (`uploadpack.allow*SHA1InWant`) and partial
+clones (`uploadpack.allowFilter`), as GitHub does.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def make_git_repo(src: Path, dest: Path) -> str:
     git(dest, "init", "-q", "-b", "master")
     git(dest, "config", "uploadpack.allowReachableSHA1InWant", "true")
     git(dest, "config", "uploadpack.allowAnySHA1InWant", "true")
+    git(dest, "config", "uploadpack.allowFilter", "true")
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", f"import {src.name}")
     return dest.resolve().as_uri()

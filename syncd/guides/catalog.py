@@ -8,11 +8,18 @@ trash_id replaces an earlier one (also warned). Every error names the file it co
 
 Local custom formats (user-written TRaSH-shaped CF JSON) are read by
 `load_local_custom_formats`; see its docstring for the folder layout rule.
+
+`load_cached` keeps the parsed catalogs of a revision on disk (a pickle in the state dir, keyed
+by the revision and by the code that parses), so an unchanged guide is not parsed again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,6 +56,58 @@ def load_catalogs(root: Path, *, revision: str = "") -> GuideSet:
         _load_service(root, service, _paths_of(json_paths, service, metadata_file)) for service in SERVICES
     )
     return GuideSet(revision=revision, sonarr=sonarr, radarr=radarr)
+
+
+_CACHE_KEEP = 3
+# The cache is only as valid as the code that parsed it: any change to the models or the
+# parser makes a new key, so an upgraded syncd never reads an old shape.
+_CODE_KEY = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(__file__).with_name("model.py").read_bytes()
+).hexdigest()
+
+
+def load_cached(root: Path, *, revision: str, cache_dir: Path) -> GuideSet:
+    """`load_catalogs`, read from `cache_dir` when this revision was parsed before.
+
+    The newest few revisions are kept (the daemon may fall back to an older one); a cache file
+    that cannot be read is ignored and rewritten."""
+    key = hashlib.sha256(f"{revision}\0{_CODE_KEY}".encode()).hexdigest()[:32]
+    path = cache_dir / f"catalog-{key}.pickle"
+    try:
+        with path.open("rb") as cached_file:
+            cached = pickle.load(cached_file)
+        if isinstance(cached, GuideSet) and cached.revision == revision:
+            os.utime(path)
+            return cached
+    except FileNotFoundError:
+        pass
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ) as exc:
+        _log.warning("guides.cache_unreadable", path=str(path), error=str(exc))
+    guides = load_catalogs(root, revision=revision)
+    _store(cache_dir, path, guides)
+    return guides
+
+
+def _store(cache_dir: Path, path: Path, guides: GuideSet) -> None:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".catalog-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(guides, out, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(tmp).replace(path)
+        older = sorted(cache_dir.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in older[_CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only state dir costs a re-parse next time, nothing more
+        _log.warning("guides.cache_unwritable", path=str(cache_dir), error=str(exc))
 
 
 def load_local_custom_formats(folders: Sequence[Path], service: str) -> dict[str, GuideCustomFormat]:

@@ -237,12 +237,15 @@ def test_corrupt_checkout_is_deleted_and_fetched_again(origin: tuple[Path, str],
     assert len(events(logs, "guides.corrupt_checkout")) == 1
 
 
-def test_stray_files_in_the_checkout_are_removed(origin: tuple[Path, str], tmp_path: Path) -> None:
-    _repo, url = origin
+def test_stray_files_in_the_checkout_are_removed_by_the_next_update(
+    origin: tuple[Path, str], tmp_path: Path
+) -> None:
+    repo, url = origin
     dest = tmp_path / "trash"
     sync_repo(url=url, ref="master", dest=dest)
     stray = dest / "docs/json/sonarr/cf/stray.json"
     stray.write_text("{}")
+    commit_change(repo, "docs/json/sonarr/cf/new-format.json", '{"trash_id": "x", "name": "X"}')
 
     sync_repo(url=url, ref="master", dest=dest)
 
