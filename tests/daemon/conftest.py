@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,11 @@ class Harness:
     config: Path
     env: dict[str, str]
 
-    def daemon(self, **options: Any) -> Daemon:
+    def daemon(self, *, clock: Callable[[], datetime] | None = None, **options: Any) -> Daemon:
         settings = app.Settings(env=self.env, read_backoffs=(0.01, 0.01), timeout_seconds=5.0)
-        return Daemon(Options(config_path=self.config, host="127.0.0.1", port=0, **options), settings)
+        return Daemon(
+            Options(config_path=self.config, host="127.0.0.1", port=0, **options), settings, clock=clock
+        )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import io
 import json
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -127,6 +127,33 @@ def test_the_page_escapes_every_text() -> None:
     assert "<script" not in html
     assert html.count("&lt;script&gt;") == 12
     assert "4 min ago" in html
+
+
+def test_the_page_shows_a_result_as_the_last_syncs_with_its_age_after_the_server_is_gone(
+    harness: Harness, sonarr: SimulatedServarr, radarr: SimulatedServarr
+) -> None:
+    """The old page said "success" for a server that had gone away until the next sync."""
+    moments = [datetime(2026, 12, 2, 6, 0, tzinfo=UTC)]
+
+    async def scenario() -> str:
+        daemon = harness.daemon(clock=lambda: moments[-1])
+        await daemon.start(first_run=False, watch=False)
+        try:
+            await daemon.run_cycle()
+            sonarr.stop()
+            moments.append(moments[0] + timedelta(minutes=47))
+            return (await get(daemon, "/")).text
+        finally:
+            await daemon.close()
+
+    html = asyncio.run(scenario())
+    section = html.split("<h2>sonarr.main</h2>", 1)[1]
+    assert section.startswith(
+        '<span><span class="badge success">success</span> <span class="muted">last sync '
+        '<time datetime="2026-12-02T06:00:00+00:00" title="2026-12-02T06:00:00+00:00">47 min ago</time>'
+    )
+    assert "syncd does not contact the servers between syncs" in html
+    assert "Next sync" in html
 
 
 def test_relative_times() -> None:
