@@ -281,3 +281,58 @@ def test_the_vpn_pod_keeps_its_sysctls_under_a_pod_override(render: Render) -> N
         "net.ipv4.conf.all.rp_filter",
         "net.ipv6.conf.all.disable_ipv6",
     }
+
+
+EXPOSED = {
+    "ingress": {
+        "enabled": True,
+        "tlsSecretName": "home-tls",
+        "hosts": {
+            "sonarr": "sonarr.home.lan",
+            "radarr": "radarr.home.lan",
+            "prowlarr": "prowlarr.home.lan",
+            "qbittorrent": "qbt.home.lan",
+            "syncd": "syncd.home.lan",
+        },
+    }
+}
+
+
+def test_web_uis_are_reachable_through_the_k3s_ingress_controller(render: Render) -> None:
+    # k3s ships Traefik as its IngressClass "traefik" (k3s manifests/traefik.yaml), so plain
+    # networking.k8s.io/v1 Ingresses reach the UIs.
+    docs = render(EXPOSED)
+    ingresses = {
+        d["metadata"]["name"].removeprefix(f"{RELEASE}-"): d["spec"] for d in docs if d["kind"] == "Ingress"
+    }
+    assert set(ingresses) == {"sonarr", "radarr", "prowlarr", "qbittorrent", "syncd"}
+    services = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "Service"}
+    for app, spec in ingresses.items():
+        assert spec["ingressClassName"] == "traefik"
+        (rule,) = spec["rules"]
+        assert rule["host"] == EXPOSED["ingress"]["hosts"][app]
+        backend = rule["http"]["paths"][0]["backend"]["service"]
+        assert backend["port"] == {"name": "http"}
+        assert "http" in {p["name"] for p in services[backend["name"]]["ports"]}
+        assert spec["tls"] == [{"hosts": [rule["host"]], "secretName": "home-tls"}]
+    assert [d for d in render({}) if d["kind"] == "Ingress"] == []
+    only_sonarr = {"ingress": {"enabled": True, "hosts": {"sonarr": "s.lan"}}, "sonarr": {"enabled": True}}
+    assert [d["metadata"]["name"] for d in render(only_sonarr) if d["kind"] == "Ingress"] == [
+        f"{RELEASE}-sonarr"
+    ]
+
+
+def test_the_ingress_controller_may_reach_qbittorrent_only_when_it_is_exposed(render: Render) -> None:
+    # Traefik's pods carry app.kubernetes.io/name=traefik (traefik helm chart labels) in kube-system.
+    def sources(values: dict[str, Any]) -> list[dict[str, Any]]:
+        policy = _named(render(values), "NetworkPolicy", "qbittorrent")["spec"]
+        return [peer for rule in policy["ingress"] for peer in rule["from"]]
+
+    controller = {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+        "podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}},
+    }
+    assert controller in sources(EXPOSED)
+    assert controller not in sources({})
+    no_qbt = {"ingress": {"enabled": True, "hosts": {"sonarr": "s.lan"}}}
+    assert controller not in sources(no_qbt)
