@@ -143,6 +143,14 @@ class RealQbittorrent:
             line for line in log.read_text(errors="replace").splitlines() if "WebAPI login failure" in line
         ]
 
+    def await_failed_logins(self, count: int, timeout: float = 5.0) -> list[str]:
+        """The logged login failures once at least `count` are in the log (or the timeout ran
+        out): qBittorrent writes its log asynchronously."""
+        deadline = time.monotonic() + timeout
+        while len(self.failed_logins()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.failed_logins()
+
     @contextmanager
     def session(self) -> Iterator[httpx.Client]:
         """A logged-in WebUI client."""

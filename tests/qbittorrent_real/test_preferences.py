@@ -4,7 +4,6 @@ real server's answer, once, without a retry that would walk into qBittorrent's I
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -67,10 +66,7 @@ def test_a_wrong_password_gets_the_real_answer_once_and_is_not_retried(
     assert plan.code == 1
     assert "refused the login of user 'admin': wrong username or password" in plan.out + plan.err
     assert "not-the-Passw0rd" not in plan.out + plan.err
-    deadline = time.monotonic() + 5
-    while not real_qbittorrent.failed_logins() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    [failure] = real_qbittorrent.failed_logins()
+    [failure] = real_qbittorrent.await_failed_logins(1)
     assert "attempt count: 1," in failure
     with real_qbittorrent.session() as webui:
         assert webui.get("/api/v2/app/preferences").json()["current_network_interface"] == ""
