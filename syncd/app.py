@@ -35,7 +35,7 @@ from syncd.kinds import registry
 from syncd.kinds.base import ShapeError
 from syncd.live import http as live_http
 from syncd.live import qbittorrent, servarr
-from syncd.plan import build, ordering
+from syncd.plan import build, deletes, ordering
 from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
 from syncd.plan.model import InstancePlan, Plan
@@ -58,6 +58,8 @@ class Settings:
     dialect: Dialect | None = None
     read_backoffs: Sequence[float] | None = None
     timeout_seconds: float | None = None
+    # `--allow-many-deletes`: lift the delete safety threshold for this run.
+    allow_many_deletes: bool = False
     transport_factory: TransportFactory = lambda _instance: None
 
 
@@ -305,6 +307,12 @@ async def _plan_instance(
             else live.fingerprint,
         }
     )
+    totals = {
+        "custom_format": len(live.custom_formats),
+        "quality_profile": len(live.quality_profiles),
+        **{s.kind.name: len(s.found) for s in states},
+    }
+    plan = deletes.guard(plan, totals, bound=instance.delete.max_deletes, allow=settings.allow_many_deletes)
     state = InstanceState(
         desired=desired,
         live=live,

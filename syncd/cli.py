@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--detailed-exitcode", action="store_true", help="exit 0 when converged, 2 when there are changes"
     )
+    many_deletes = "plan deletes beyond the safety threshold (more than 5, or a third of a kind)"
+    plan.add_argument("--allow-many-deletes", action="store_true", help=f"allow a {many_deletes}")
 
     apply = commands.add_parser(
         "apply", help="apply the changes (a saved plan is refused if live state moved)"
@@ -112,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--instance", action="append", default=[], help="only this instance (repeatable)")
     apply.add_argument("planfile", nargs="?", type=Path, help="a plan saved with `syncd plan --out`")
     apply.add_argument("--detail", action="store_true", help="show every attribute of created objects")
+    apply.add_argument("--allow-many-deletes", action="store_true", help=f"apply a {many_deletes}")
     apply.add_argument(
         "--lock-timeout",
         type=float,
@@ -244,7 +247,10 @@ def main(
     term = Terminal(
         out, err, stdin or sys.stdin, env=os.environ, no_color=bool(getattr(args, "no_color", False))
     )
-    settings = app.Settings(dialect=Dialect(args.format) if getattr(args, "format", None) else None)
+    settings = app.Settings(
+        dialect=Dialect(args.format) if getattr(args, "format", None) else None,
+        allow_many_deletes=getattr(args, "allow_many_deletes", False),
+    )
     try:
         if args.command in CONFIG_COMMANDS and args.config is None:
             args.config = _discover_config(err)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
 from syncd.domain.state import LiveCustomFormat, LiveInstance, Ownership
-from syncd.errors import SyncdError
+from syncd.errors import ApplyError, SyncdError
 from syncd.plan import build
 from syncd.plan.build import ResourceType
 from syncd.plan.model import Action, Change, InstancePlan
@@ -285,5 +285,7 @@ async def _delete(run: _Run, change: Change) -> None:
     assert change.live_id is not None
     if change.type == ResourceType.CUSTOM_FORMAT:
         await run.writer.delete_custom_format(change.live_id)
-    else:
+    elif change.type == ResourceType.QUALITY_PROFILE:
         await run.writer.delete_profile(change.live_id)
+    else:
+        raise ApplyError(f"{change.address}: syncd cannot delete a {change.type}", applied=(), not_applied=())

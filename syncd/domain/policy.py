@@ -31,3 +31,6 @@ class DeletePolicy(Frozen):
     quality_profiles: bool = False
     unmanaged_quality_profiles: bool = False
     unmanaged_quality_profiles_ignore: tuple[str, ...] = ()
+    # At most this many deletes per plan of the instance; None = the default threshold
+    # (see `syncd.plan.deletes`).
+    max_deletes: int | None = None

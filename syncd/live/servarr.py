@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
 from syncd.domain.state import LiveCustomFormat, LiveInstance, LiveQualityDefinition, Service
@@ -34,6 +34,8 @@ SIZE_LIMITS: Mapping[Service, float] = {"sonarr": 1000.0, "radarr": 2000.0}
 
 # system/status fields that identify the server; the rest (startTime, ...) changes on restart.
 _STABLE_STATUS_FIELDS = ("appName", "version")
+
+T = TypeVar("T")
 
 
 class ServarrGateway:
@@ -55,6 +57,7 @@ class ServarrGateway:
         a client the caller is about to close) and that read's `ApiError` is raised."""
         # One probe first: an unreachable server fails here, once, before six reads retry.
         status = await self.client.probe("system/status")
+        self._expect("system/status", status, dict)
         self._check_status(status)
         paths = [
             "customformat",
@@ -66,12 +69,29 @@ class ServarrGateway:
         if self.service == "radarr":
             paths.append("language")
         raw = dict(zip(paths, await self._get_all(paths), strict=True))
-        languages = raw.get("language") or []
-        self._language_ids = {language["name"]: language["id"] for language in languages}
-
-        custom_formats = tuple(mapping.live_custom_format(cf) for cf in raw["customformat"])
+        for path in paths:
+            expected = dict if path.startswith(("system/", "config/")) else list
+            self._expect(path, raw[path], expected)
+        self._language_ids = self._parsed(
+            "language", lambda: {language["name"]: language["id"] for language in raw.get("language") or []}
+        )
+        custom_formats = self._parsed(
+            "customformat", lambda: tuple(mapping.live_custom_format(cf) for cf in raw["customformat"])
+        )
         cf_names_by_id = {cf.id: cf.custom_format.name for cf in custom_formats}
-        definitions = tuple(self._live_definition(d) for d in raw["qualitydefinition"])
+        definitions = self._parsed(
+            "qualitydefinition", lambda: tuple(self._live_definition(d) for d in raw["qualitydefinition"])
+        )
+        profiles = self._parsed(
+            "qualityprofile",
+            lambda: tuple(
+                mapping.profile_from_api(p, cf_names_by_id=cf_names_by_id, service=self.service)
+                for p in raw["qualityprofile"]
+            ),
+        )
+        for singleton in ("config/naming", "config/mediamanagement"):
+            if not isinstance(raw[singleton].get("id"), int):
+                raise self._bad_reply(singleton, "the object has no id")
         fingerprinted = dict(raw)
         fingerprinted["system/status"] = {key: status.get(key) for key in _STABLE_STATUS_FIELDS}
         return LiveInstance(
@@ -80,10 +100,7 @@ class ServarrGateway:
             version=str(status.get("version", "")),
             identity=" ".join(str(status[k]) for k in ("appName", "instanceName") if status.get(k)),
             custom_formats=custom_formats,
-            quality_profiles=tuple(
-                mapping.profile_from_api(p, cf_names_by_id=cf_names_by_id, service=self.service)
-                for p in raw["qualityprofile"]
-            ),
+            quality_profiles=profiles,
             quality_definitions=definitions,
             naming=raw["config/naming"],
             media_management=raw["config/mediamanagement"],
@@ -92,6 +109,27 @@ class ServarrGateway:
             size_limit=SIZE_LIMITS[self.service],
             fingerprint=fingerprint(fingerprinted),
         )
+
+    def _bad_reply(self, path: str, problem: str, method: str = "GET") -> ApiError:
+        return ApiError(f"unexpected reply to {method} {path}: {problem}", instance=self.address)
+
+    def _expect(self, path: str, reply: Any, shape: type, method: str = "GET") -> None:
+        if not isinstance(reply, shape):
+            wanted = "a JSON object" if shape is dict else "a JSON list"
+            raise self._bad_reply(path, f"expected {wanted}, got {_shape(reply)}", method)
+        if isinstance(reply, list):
+            for index, item in enumerate(reply):
+                if not isinstance(item, dict):
+                    raise self._bad_reply(path, f"item {index} is {_shape(item)}, not an object", method)
+
+    def _parsed(self, path: str, parse: Callable[[], T], method: str = "GET") -> T:
+        """`parse()`, with a reply missing a field or holding a wrong type as a clear error."""
+        try:
+            return parse()
+        except KeyError as exc:
+            raise self._bad_reply(path, f"an object has no {exc.args[0]!r}", method) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise self._bad_reply(path, _first_line(exc), method) from None
 
     async def _get_all(self, paths: Sequence[str]) -> list[Any]:
         try:
@@ -129,15 +167,20 @@ class ServarrGateway:
             return None
         if self._language_ids is None:
             languages = await self.client.get("language")
-            self._language_ids = {language["name"]: language["id"] for language in languages}
+            self._expect("language", languages, list)
+            self._language_ids = self._parsed(
+                "language", lambda: {language["name"]: language["id"] for language in languages}
+            )
         return self._language_ids
 
     async def profiles_in_use(self) -> dict[int, int]:
         """Quality profile id -> how many series (Sonarr) or movies (Radarr) use it. One GET of
         the whole library, so it is read only when a profile deletion is planned."""
-        library = await self.client.get("series" if self.service == "sonarr" else "movie")
+        path = "series" if self.service == "sonarr" else "movie"
+        library = await self.client.get(path)
+        self._expect(path, library, list)
         counts: dict[int, int] = {}
-        for item in library or []:
+        for item in library:
             profile_id = item.get("qualityProfileId")
             if isinstance(profile_id, int):
                 counts[profile_id] = counts.get(profile_id, 0) + 1
@@ -147,12 +190,23 @@ class ServarrGateway:
 
     async def create_custom_format(self, cf: CustomFormat) -> LiveCustomFormat:
         raw = await self.client.post("customformat", mapping.custom_format_to_api(cf))
-        return mapping.live_custom_format(raw)
+        return self._written("customformat", raw, "POST")
 
     async def update_custom_format(self, live: LiveCustomFormat, cf: CustomFormat) -> LiveCustomFormat:
         body = mapping.custom_format_to_api(cf, base=live.raw)
         raw = await self.client.put(f"customformat/{live.id}", body)
-        return mapping.live_custom_format(raw)
+        return self._written(f"customformat/{live.id}", raw, "PUT")
+
+    def _written(self, path: str, raw: Any, method: str) -> LiveCustomFormat:
+        self._expect(path, raw, dict, method)
+        self._created_id(path, raw, method)
+        return self._parsed(path, lambda: mapping.live_custom_format(raw), method)
+
+    def _created_id(self, path: str, raw: Any, method: str) -> int:
+        object_id = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(object_id, int) or isinstance(object_id, bool):
+            raise self._bad_reply(path, "the answer carries no id of the object", method)
+        return object_id
 
     async def delete_custom_format(self, cf_id: int) -> None:
         await self.client.delete(f"customformat/{cf_id}")
@@ -162,9 +216,12 @@ class ServarrGateway:
     async def create_profile(self, profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]) -> Any:
         """Create from the server's template (all qualities, all CFs); returns the raw profile."""
         template = await self.client.get("qualityprofile/schema")
+        self._expect("qualityprofile/schema", template, dict)
         base = {key: value for key, value in template.items() if key != "id"}
         body = await self._profile_body(profile, base=base, cf_ids_by_name=cf_ids_by_name)
-        return await self.client.post("qualityprofile", body)
+        created = await self.client.post("qualityprofile", body)
+        self._created_id("qualityprofile", created, "POST")
+        return created
 
     async def update_profile(
         self, live_raw: Mapping[str, Any], profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]
@@ -179,13 +236,23 @@ class ServarrGateway:
         self, profile: QualityProfile, *, base: Mapping[str, Any], cf_ids_by_name: Mapping[str, int]
     ) -> dict[str, Any]:
         language_ids = await self._language_map() if profile.language is not None else None
-        return mapping.profile_to_api(
-            profile,
-            base=base,
-            quality_ids=mapping.quality_objects(base),
-            cf_ids_by_name=cf_ids_by_name,
-            language_ids=language_ids,
-        )
+        try:
+            return mapping.profile_to_api(
+                profile,
+                base=base,
+                quality_ids=mapping.quality_objects(base),
+                cf_ids_by_name=cf_ids_by_name,
+                language_ids=language_ids,
+            )
+        except ValueError as exc:  # names the server no longer knows: a race with a hand edit
+            raise ApiError(
+                f"cannot write quality profile {profile.name!r}: {exc}; run `syncd plan` again",
+                instance=self.address,
+            ) from exc
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise self._bad_reply(
+                "qualityprofile", f"a profile object is malformed ({_first_line(exc)})"
+            ) from None
 
     # --- quality definitions and singletons -----------------------------------------------
 
@@ -220,6 +287,21 @@ class ServarrGateway:
             return await self.client.put(request.path, request.body)
         await self.client.delete(request.path)
         return None
+
+
+def _shape(value: Any) -> str:
+    if value is None:
+        return "an empty body"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"[:60]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def fingerprint(raw: Mapping[str, Any]) -> str:

@@ -158,3 +158,71 @@ def test_state_of_another_server_is_not_used_and_syncd_says_so(
         assert "ownership state was recorded for another server" in plan.out
         assert "Unrelated Format" not in plan.out
         assert '  + sonarr.main.custom_format["BR-DISK"] (' in plan.out
+
+
+def hand_made_formats(sonarr: SimulatedServarr, count: int) -> None:
+    for offset in range(count):
+        cf_id = 900 + offset
+        sonarr.state.custom_formats[cf_id] = {
+            "id": cf_id,
+            "name": f"Hand Made {offset}",
+            "includeCustomFormatWhenRenaming": False,
+            "specifications": [
+                {
+                    "name": "x",
+                    "implementation": "ReleaseTitleSpecification",
+                    "negate": False,
+                    "required": False,
+                    "fields": {"value": "hand"},
+                }
+            ],
+        }
+        for profile in sonarr.state.quality_profiles.values():
+            profile["formatItems"].append({"format": cf_id, "score": 0})
+
+
+DELETE_UNMANAGED = "    delete:\n      unmanaged_custom_formats:\n        enabled: true\n"
+
+
+def test_many_deletes_are_refused_unless_allowed(env: Path, tmp_path: Path, sonarr: SimulatedServarr) -> None:
+    hand_made_formats(sonarr, 6)
+    config = write_config(tmp_path, sonarr, DELETE_UNMANAGED)
+    plan = run("plan", "-c", str(config))
+    assert plan.code == 1
+    assert "the plan deletes 6 objects, more than 5; refused" in plan.out
+    refused = run("apply", "-c", str(config))
+    assert refused.code == 1
+    assert "--allow-many-deletes" in refused.err
+    assert writes(sonarr) == []
+
+    allowed = run("apply", "-c", str(config), "--allow-many-deletes")
+    assert allowed.code == 0, allowed.err
+    assert not any(cf_id in sonarr.state.custom_formats for cf_id in range(900, 906))
+
+
+def test_a_config_bound_replaces_the_default_threshold(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    hand_made_formats(sonarr, 1)
+    config = write_config(tmp_path, sonarr, DELETE_UNMANAGED + "      max_deletes: 0\n")
+    refused = run("apply", "-c", str(config))
+    assert refused.code == 1
+    assert "more than delete.max_deletes (0)" in refused.err
+    assert writes(sonarr) == []
+
+
+def test_a_wrong_shape_reply_stops_only_that_instance(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr, radarr: SimulatedServarr
+) -> None:
+    # A 200 whose body is an object where a list belongs.
+    sonarr.fail_next(1, 200, path_prefix="/api/v3/customformat", method="GET")
+    config = write_config(tmp_path, sonarr, RADARR.format(url=radarr.url, extra=""))
+    applied = run("apply", "-c", str(config))
+    assert applied.code == 1
+    assert (
+        "sonarr.main: unexpected reply to GET customformat: expected a JSON list, got an object"
+        in applied.out + applied.err
+    )
+    assert "Traceback" not in applied.out + applied.err
+    assert writes(sonarr) == []
+    assert "radarr.main: applied" in applied.out

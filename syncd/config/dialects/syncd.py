@@ -27,6 +27,7 @@ from syncd.config.dialects import (
     check_keys,
     fail,
     get_bool,
+    get_int,
     get_list,
     get_map,
     get_str,
@@ -330,10 +331,19 @@ def _delete(node: YamlMap) -> DeletePolicy:
         return DeletePolicy()
     check_keys(
         delete,
-        ("custom_formats", "unmanaged_custom_formats", "quality_profiles", "unmanaged_quality_profiles"),
+        (
+            "custom_formats",
+            "unmanaged_custom_formats",
+            "quality_profiles",
+            "unmanaged_quality_profiles",
+            "max_deletes",
+        ),
         strict=True,
         where="delete",
     )
+    max_deletes = get_int(delete, "max_deletes")
+    if max_deletes is not None and max_deletes < 0:
+        fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
     cf_enabled, cf_ignore = _unmanaged(delete, "unmanaged_custom_formats")
     qp_enabled, qp_ignore = _unmanaged(delete, "unmanaged_quality_profiles")
     return DeletePolicy(
@@ -343,6 +353,7 @@ def _delete(node: YamlMap) -> DeletePolicy:
         quality_profiles=bool(get_bool(delete, "quality_profiles")),
         unmanaged_quality_profiles=qp_enabled,
         unmanaged_quality_profiles_ignore=qp_ignore,
+        max_deletes=max_deletes,
     )
 
 
