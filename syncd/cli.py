@@ -187,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("what", choices=LIST_KINDS, metavar="{" + ",".join(LIST_KINDS) + "}")
     listing.add_argument("--service", choices=("sonarr", "radarr"), help="required for the guide lists")
+    listing.add_argument(
+        "--includes",
+        action="store_true",
+        help="templates: list the include templates (`include: - template: ID`)",
+    )
     with_guides(listing)
     with_colour(listing)
 
@@ -490,8 +495,9 @@ def _list(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> i
     if args.what == "templates":
         with term.progress("Fetching the Recyclarr config templates ..."):
             index = app.read_templates(_guide_source(args.templates, where.guides.templates), where.state_dir)
-        ids = [key for key in index.templates if args.service in (None, key[0])]
-        out.write(render.templates(ids))
+        known = index.includes if args.includes else index.templates
+        ids = [key for key in known if args.service in (None, key[0])]
+        out.write(render.templates(ids, includes=args.includes))
         return EXIT_OK
     if args.service is None:
         raise SyncdError(f"`syncd list {args.what}` needs --service sonarr or --service radarr")

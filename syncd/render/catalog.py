@@ -98,7 +98,8 @@ def presets(described: Sequence[tuple[str, str]]) -> str:
     return _text(_table(rows, ("PRESET", "DESCRIPTION")), len(rows), "presets")
 
 
-def templates(ids: Iterable[tuple[str, str]]) -> str:
-    """`(service, template id)` of each Recyclarr config template."""
+def templates(ids: Iterable[tuple[str, str]], *, includes: bool = False) -> str:
+    """`(service, id)` of each Recyclarr config template, or of each include template."""
     rows = sorted(set(ids))
-    return _text(_table(rows, ("SERVICE", "TEMPLATE")), len(rows), "templates")
+    what = "include templates" if includes else "templates"
+    return _text(_table(rows, ("SERVICE", "INCLUDE" if includes else "TEMPLATE")), len(rows), what)

@@ -121,3 +121,17 @@ def test_guide_lists_need_a_service() -> None:
     assert (code, out) == (1, "")
     assert "needs --service sonarr or --service radarr" in err
     assert run("list", "widgets")[0] == 1
+
+
+def test_list_templates_includes_lists_the_include_ids() -> None:
+    rows = listed("templates", "--includes", "--templates", str(TEMPLATES), "--service", "sonarr")
+    ids = {r[1] for r in rows}
+    assert {r[0] for r in rows} == {"sonarr"}
+    # Every include a shipped sonarr template uses is listed.
+    used = {
+        line.split("template:", 1)[1].strip()
+        for path in (TEMPLATES / "sonarr" / "templates").glob("*.yml")
+        for line in path.read_text().splitlines()
+        if line.strip().startswith("- template:")
+    }
+    assert used and used <= ids
