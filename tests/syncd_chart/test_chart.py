@@ -15,12 +15,13 @@ import yaml
 
 import syncd
 from syncd import cli
+from syncd.config import discover
 from tests.chart.k8s_schemas import validate
 from tests.image import read_dockerfile
 from tests.shared import SHARED
 from tests.syncd_chart.conftest import CHART, RELEASE, Render, example
 
-EXAMPLES = ("syncd", "recyclarr", "configarr", "existing-configmap")
+EXAMPLES = ("syncd", "recyclarr", "configarr", "existing-configmap", "recyclarr-folder")
 TAG = re.compile(r"!(env|env_var|secret)\s+([A-Za-z0-9_]+)")
 INLINE: dict[str, Any] = {"config": {"inline": "syncd: 1\n"}}
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -95,8 +96,9 @@ def test_every_object_validates_against_the_kubernetes_schemas(
             "set exactly one of config.inline",
         ),
         ({**INLINE, "apiKeys": {"keys": ["SONARR_API_KEY"]}}, "apiKeys.keys needs apiKeys.existingSecret"),
+        ({"config": {"inline": "syncd: 1\n", "fileName": ""}}, "config.inline needs config.fileName"),
     ],
-    ids=["no-config", "two-configs", "keys-without-secret"],
+    ids=["no-config", "two-configs", "keys-without-secret", "inline-without-name"],
 )
 def test_a_missing_or_ambiguous_source_fails_the_render_with_a_reason(
     chart: helm_python.Chart, values: dict[str, Any], message: str
@@ -332,3 +334,41 @@ def test_the_container_is_locked_down_and_probed(render: Render, values: dict[st
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
+
+
+def _filled(template: str, service: str) -> str:
+    """A Recyclarr v8 template from the shared snapshot with its placeholders filled in."""
+    text = (SHARED / "recyclarr-templates-v8-branch" / template).read_text()
+    upper = service.upper()
+    return text.replace(
+        f"Put your {service.capitalize()} URL here", f"http://{service}.media.svc:8989"
+    ).replace("Put your API key here", f"!env_var {upper}_API_KEY")
+
+
+def test_a_recyclarr_folder_is_laid_out_by_items_and_found_without_a_file_name(
+    render: Render, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guides_url: str
+) -> None:
+    """The ConfigMap's keys land where `items` puts them; syncd, given no -c, finds the folder
+    and reads it whole, as Recyclarr would."""
+    values = example("recyclarr-folder")
+    docs = render(values)
+    assert _container(docs)["args"] == ["run"]
+    (source,) = _volume(docs, "config")["projected"]["sources"]
+    assert source == {"configMap": {"name": "recyclarr-folder", "items": values["config"]["items"]}}
+    keys = {
+        "recyclarr.yml": _filled("sonarr/templates/web-1080p.yml", "sonarr"),
+        "radarr.yml": _filled("radarr/templates/hd-bluray-web.yml", "radarr"),
+    }
+    root = tmp_path / "config"
+    for item in source["configMap"]["items"]:
+        (root / item["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (root / item["path"]).write_text(keys[item["key"]], encoding="utf-8")
+    found = discover.discover(env={}, cwd=tmp_path, root=root)
+    assert found.path == root
+    for key, value in _environment(_container(docs)).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["validate", "-c", str(found.path)], stdout=out, stderr=err) == 0, err.getvalue()
+    assert "2 instances, recyclarr format" in out.getvalue()

@@ -36,6 +36,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if ne (len $sources) 1 -}}
 {{- fail "syncd: set exactly one of config.inline, config.existingConfigMap or config.existingSecret (the syncd, Recyclarr or Configarr file to run)" -}}
 {{- end -}}
+{{- if and $c.inline (not $c.fileName) -}}
+{{- fail "syncd: config.inline needs config.fileName, the name the file is mounted under" -}}
+{{- end -}}
 {{- if and .Values.apiKeys.keys (not .Values.apiKeys.existingSecret) -}}
 {{- fail "syncd: apiKeys.keys needs apiKeys.existingSecret, the Secret that holds them" -}}
 {{- end -}}
