@@ -155,7 +155,7 @@ async def prepare(config_path: Path, settings: Settings, *, config: Config | Non
         dest=guides_checkout(config),
         paths=guide_repo.TRASH_PATHS,
     )
-    warnings = (checkout.warning,) if checkout.warning else ()
+    warnings: tuple[str, ...] = (checkout.warning,) if checkout.warning else ()
     for warning in warnings:
         log.warning("guides.stale", warning=warning)
     guides = await asyncio.to_thread(
@@ -168,6 +168,9 @@ async def prepare(config_path: Path, settings: Settings, *, config: Config | Non
         service: guide_catalog.load_local_custom_formats(config.guides.local_custom_formats, service)
         for service in ("sonarr", "radarr")
     }
+    # A broken guide file stops only the instances that need it (their own errors); for the
+    # rest it is this warning.
+    warnings += tuple(f"{bad.path}: broken, skipped: {bad.error}" for bad in guides.broken)
     return Prepared(config=config, guides=guides, local_custom_formats=local, warnings=warnings)
 
 

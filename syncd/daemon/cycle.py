@@ -26,9 +26,10 @@ from syncd.config.model import Config, InstanceConfig, Mode, QbittorrentConfig
 from syncd.daemon import drift
 from syncd.daemon.metrics import Metrics
 from syncd.daemon.report import ChangeLine, InstanceReport, SyncReport
-from syncd.daemon.status import CycleStatus, DaemonStatus, DriftRecord, Scrubber
+from syncd.daemon.status import CycleStatus, DaemonStatus, DriftRecord, GuideFallback, Scrubber
 from syncd.errors import SyncdError
 from syncd.guides import repo as guide_repo
+from syncd.guides.model import GuideSet
 from syncd.plan.model import Action, Change, InstancePlan, Plan
 from syncd.render import human as human_render
 from syncd.state.lock import LockTimeout, StateLock, hold_async, lock_path
@@ -68,6 +69,7 @@ class Cycle:
         self._notifier = notifier
         self._baseline: dict[str, drift.Inputs] = {}
         self._reported: dict[str, set[str]] = {}
+        self._good_guides: GuideSet | None = None
         self.phase = "idle"
 
     async def run(self, config: Config, *, should_stop: Callable[[], bool]) -> str:
@@ -150,7 +152,9 @@ class Cycle:
         lock = StateLock(lock_path(config.state_dir), holder="syncd run")
         async with hold_async(lock, timeout=self._lock_timeout):
             self.phase = "preparing"
-            prepared = await app.prepare(self._config_path, self._settings, config=config)
+            prepared = self._last_good_guides(
+                await app.prepare(self._config_path, self._settings, config=config)
+            )
             revision = prepared.guides.revision
             if revision != self._status.guide_revision or self._status.guide_date is None:
                 self._status.guide_date = await asyncio.to_thread(
@@ -182,6 +186,31 @@ class Cycle:
                 )
                 reports.append(replace(report, drift=drifted[p.instance]))
         return _overall([r.result for r in reports])
+
+    def _last_good_guides(self, prepared: app.Prepared) -> app.Prepared:
+        """`prepared`, or with the last good guides when the newest revision has broken files.
+
+        A good revision (no broken file) becomes the fallback; a broken one is replaced by it,
+        which `/status`, `/readyz` and `syncd_guide_fallback` report. Without a good revision
+        yet (just started), the broken files fail only the instances that need them."""
+        guides = prepared.guides
+        fallback = self._good_guides
+        if not guides.broken or fallback is None or fallback.revision == guides.revision:
+            if not guides.broken:
+                self._good_guides = guides
+            self._status.guide_fallback = None
+            self._metrics.guide_fallback.set(0)
+            return prepared
+        files = tuple(bad.path for bad in guides.broken)
+        self._status.guide_fallback = GuideFallback(
+            broken_revision=guides.revision, using_revision=fallback.revision, broken_files=files
+        )
+        self._metrics.guide_fallback.set(1)
+        log.warning(
+            "guides.fallback", broken_revision=guides.revision, using=fallback.revision, broken_files=files
+        )
+        note = self._status.guide_fallback.reason()
+        return replace(prepared, guides=fallback, warnings=(*prepared.warnings, note))
 
     def _record_drift(self, plan: InstancePlan, inputs: drift.Inputs, run_id: str) -> tuple[ChangeLine, ...]:
         reported = self._reported.setdefault(plan.instance, set())

@@ -72,6 +72,11 @@ class Metrics:
             ["result"],
             registry=self.registry,
         )
+        self.guide_fallback = Gauge(
+            "syncd_guide_fallback",
+            "1 while the newest guide revision has broken files and the last good one is used.",
+            registry=self.registry,
+        )
         self.guide = Info(
             "syncd_guide_revision",
             "Revision of the TRaSH Guides checkout last synced.",

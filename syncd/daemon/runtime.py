@@ -298,6 +298,8 @@ class Daemon:
             reasons.append(
                 f"the config on disk was rejected (the last good config keeps running): {rejected}"
             )
+        if self.status.guide_fallback is not None:
+            reasons.append(self.status.guide_fallback.reason())
         return reasons
 
     def snapshot(self) -> dict[str, Any]:

@@ -136,6 +136,29 @@ class ReloadStatus:
         }
 
 
+@dataclass(frozen=True)
+class GuideFallback:
+    """The newest guide revision has broken files, so the daemon syncs with the last good one."""
+
+    broken_revision: str
+    using_revision: str
+    broken_files: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "broken_revision": self.broken_revision,
+            "using_revision": self.using_revision,
+            "broken_files": list(self.broken_files),
+        }
+
+    def reason(self) -> str:
+        files = ", ".join(self.broken_files)
+        return (
+            f"guide revision {self.broken_revision[:12]} has broken files ({files}); "
+            f"syncing with the last good revision {self.using_revision[:12]}"
+        )
+
+
 @dataclass
 class DaemonStatus:
     started_at: datetime
@@ -145,6 +168,7 @@ class DaemonStatus:
     next_run_at: datetime | None = None
     guide_revision: str | None = None
     guide_date: datetime | None = None
+    guide_fallback: GuideFallback | None = None
     cycle: CycleStatus = field(default_factory=CycleStatus)
     instances: dict[str, InstanceStatus] = field(default_factory=dict)
 
@@ -168,6 +192,7 @@ class DaemonStatus:
             "next_run_at": iso(self.next_run_at),
             "guide_revision": self.guide_revision,
             "guide_date": iso(self.guide_date),
+            "guide_fallback": self.guide_fallback.to_json() if self.guide_fallback else None,
             "cycle": self.cycle.to_json(),
             "config": self.reload.to_json(),
             "instances": [self.instances[a].to_json() for a in sorted(self.instances)],

@@ -7,7 +7,8 @@ problem found becomes a `Diagnostic` in `DesiredInstance.diagnostics`; nothing i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 from syncd.config.model import Config, InstanceConfig
 from syncd.desired.custom_formats import collect_requests, desired_custom_formats
@@ -20,7 +21,10 @@ from syncd.desired.slots import plan_slots
 from syncd.domain.resources import QualitySize
 from syncd.domain.state import DesiredInstance
 from syncd.errors import Diagnostic
-from syncd.guides.model import GuideCatalog, GuideCustomFormat, GuideSet
+from syncd.guides.model import GuideBrokenFile, GuideCatalog, GuideCustomFormat, GuideSet
+
+# A diagnostic saying the instance asked for something the guide does not have.
+_UNKNOWN_REFERENCE = re.compile(r"unknown .*(trash_id|custom format|key|type)")
 
 
 def resolve_instance(
@@ -51,6 +55,7 @@ def resolve_instance(
     management = (
         resolve_media_management(instance.media_management) if instance.media_management is not None else None
     )
+    diags.items.extend(broken_files_used(instance.address, catalog.broken, diags.items))
     return DesiredInstance(
         service=instance.service,
         name=instance.name,
@@ -63,6 +68,30 @@ def resolve_instance(
         delete=instance.delete,
         diagnostics=tuple(diags.items),
     )
+
+
+def broken_files_used(
+    address: str, broken: Sequence[GuideBrokenFile], found: Sequence[Diagnostic]
+) -> list[Diagnostic]:
+    """An error for each broken guide file this instance needs: one whose trash_id a diagnostic
+    names, or, for a file that no longer says its trash_id, any reference the guide lacked.
+    Broken files no instance needs stay warnings (the guides' own)."""
+    texts = [d.message.lower() for d in found]
+    errors = []
+    for bad in broken:
+        if bad.trash_id is not None:
+            used = any(bad.trash_id.lower() in text for text in texts)
+        else:
+            used = any(_UNKNOWN_REFERENCE.search(text) for text in texts)
+        if used:
+            errors.append(
+                Diagnostic(
+                    location=f"guides:{bad.path}",
+                    message=f"{address}: needs this guide file, which is broken ({bad.error})",
+                    severity="error",
+                )
+            )
+    return errors
 
 
 def validate(

@@ -6,6 +6,11 @@ a folder (every `*.json` below it, recursively, in sorted order) or a single fil
 that does not exist is skipped with a warning. Within one kind a later file with the same
 trash_id replaces an earlier one (also warned). Every error names the file it comes from.
 
+One bad guide file does not make the guide unusable: a file that is malformed JSON, lacks its
+trash_id or does not fit its model is skipped and listed in the catalog's `broken` (with its
+trash_id when it still names one); what that means for each instance is the resolver's call.
+Only a missing or malformed `metadata.json` is a `GuideError`.
+
 Local custom formats (user-written TRaSH-shaped CF JSON) are read by
 `load_local_custom_formats`; see its docstring for the folder layout rule.
 
@@ -29,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from syncd.errors import GuideError
 from syncd.guides.model import (
+    GuideBrokenFile,
     GuideCatalog,
     GuideCfGroup,
     GuideCustomFormat,
@@ -42,6 +48,7 @@ _log = structlog.get_logger()
 
 SERVICES = ("sonarr", "radarr")
 _M = TypeVar("_M", bound=BaseModel)
+_T = TypeVar("_T")
 
 
 def load_catalogs(root: Path, *, revision: str = "") -> GuideSet:
@@ -143,24 +150,61 @@ def _paths_of(json_paths: Mapping[str, Any], service: str, metadata_file: Path) 
 
 
 def _load_service(root: Path, service: str, paths: Mapping[str, list[str]]) -> GuideCatalog:
+    broken: list[GuideBrokenFile] = []
+
     def files(kind: str) -> list[tuple[Path, str]]:
         return list(_json_files(root, paths.get(kind, []), f"{service}.{kind}"))
 
+    def readable(kind: str, read: Callable[[Path, str], _T]) -> Iterator[_T]:
+        for path, rel in files(kind):
+            try:
+                yield read(path, rel)
+            except GuideError as exc:
+                broken.append(_broken(path, rel, kind, exc))
+
     sizes: dict[str, GuideQualityDefinition] = {}
-    for path, rel in files("qualities"):
-        definition = _parse(path, rel, GuideQualityDefinition)
+    for definition in readable("qualities", lambda path, rel: _parse(path, rel, GuideQualityDefinition)):
         sizes[definition.type] = definition
     sections: dict[str, Any] = {}
-    for path, _rel in files("naming"):
-        sections.update(_read_object(path))
-    return GuideCatalog(
+    for section in readable("naming", lambda path, _rel: _read_object(path)):
+        sections.update(section)
+    conflicts = tuple(
+        conflict
+        for found in readable("conflicts", lambda path, _rel: tuple(_conflicts(path)))
+        for conflict in found
+    )
+
+    def index(kind: str, model: type[_Indexed], reshape: _Reshape | None = None) -> dict[str, _Indexed]:
+        items = readable(kind, lambda path, rel: _parse(path, rel, model, reshape))
+        return _index(items, service)
+
+    catalog = GuideCatalog(
         service=service,
-        custom_formats=_index(files("custom_formats"), GuideCustomFormat, service),
-        cf_groups=_index(files("custom_format_groups"), GuideCfGroup, service, _flatten_group),
-        quality_profiles=_index(files("quality_profiles"), GuideQualityProfile, service),
+        custom_formats=index("custom_formats", GuideCustomFormat),
+        cf_groups=index("custom_format_groups", GuideCfGroup, _flatten_group),
+        quality_profiles=index("quality_profiles", GuideQualityProfile),
         quality_definitions=sizes,
         naming=GuideNaming(sections=sections),
-        conflicts=tuple(conflict for path, _rel in files("conflicts") for conflict in _conflicts(path)),
+        conflicts=conflicts,
+    )
+    for bad in broken:
+        _log.warning("guides.broken_file", service=service, kind=bad.kind, path=bad.path, error=bad.error)
+    return catalog.model_copy(update={"broken": tuple(broken)})
+
+
+def _broken(path: Path, rel: str, kind: str, exc: GuideError) -> GuideBrokenFile:
+    """What is known of an unreadable file: its error and, if it still names one, its trash_id."""
+    error = str(exc).removeprefix(f"{path}: ")
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        data = None
+    trash_id = data.get("trash_id") if isinstance(data, dict) else None
+    return GuideBrokenFile(
+        path=rel,
+        kind=kind,
+        error=error,
+        trash_id=trash_id if isinstance(trash_id, str) and trash_id else None,
     )
 
 
@@ -168,18 +212,15 @@ _Indexed = TypeVar("_Indexed", GuideCustomFormat, GuideCfGroup, GuideQualityProf
 _Reshape = Callable[[dict[str, Any], Path], dict[str, Any]]
 
 
-def _index(
-    files: list[tuple[Path, str]], model: type[_Indexed], service: str, reshape: _Reshape | None = None
-) -> dict[str, _Indexed]:
+def _index(items: Iterator[_Indexed], service: str) -> dict[str, _Indexed]:
     result: dict[str, _Indexed] = {}
-    for path, rel in files:
-        item = _parse(path, rel, model, reshape)
+    for item in items:
         if item.trash_id in result:
             _log.warning(
                 "guides.duplicate_trash_id",
                 service=service,
                 trash_id=item.trash_id,
-                kept=rel,
+                kept=item.source,
                 dropped=result[item.trash_id].source,
             )
         result[item.trash_id] = item

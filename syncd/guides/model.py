@@ -104,6 +104,18 @@ class GuideNaming(GuideModel):
     sections: Mapping[str, Any] = Field(default_factory=dict)
 
 
+class GuideBrokenFile(GuideModel):
+    """A guide file that could not be read (malformed JSON, missing trash_id, invalid shape).
+
+    It is skipped; `trash_id` is set when the file still names one, so an instance that asks for
+    it can be told which file broke it."""
+
+    path: str
+    kind: str
+    error: str
+    trash_id: str | None = None
+
+
 class GuideCatalog(GuideModel):
     """Everything the guide publishes for one service, indexed by trash_id (and type for sizes)."""
 
@@ -116,6 +128,8 @@ class GuideCatalog(GuideModel):
     naming: GuideNaming = GuideNaming()
     # each conflict set is a tuple of trash_ids that should not share a profile
     conflicts: tuple[tuple[str, ...], ...] = ()
+    # files skipped because they could not be read; see `GuideBrokenFile`
+    broken: tuple[GuideBrokenFile, ...] = ()
 
 
 class GuideSet(GuideModel):
@@ -127,3 +141,7 @@ class GuideSet(GuideModel):
 
     def for_service(self, service: str) -> GuideCatalog:
         return self.sonarr if service == "sonarr" else self.radarr
+
+    @property
+    def broken(self) -> tuple[GuideBrokenFile, ...]:
+        return self.sonarr.broken + self.radarr.broken

@@ -150,13 +150,17 @@ def test_missing_metadata_json_is_a_guide_error(tmp_path: Path) -> None:
         load_catalogs(tmp_path)
 
 
-def test_malformed_json_error_names_the_file(tmp_path: Path) -> None:
+def test_a_malformed_json_file_is_skipped_and_named(tmp_path: Path) -> None:
     write_json(tmp_path / "metadata.json", metadata({"quality_profiles": ["profiles"]}))
     (tmp_path / "profiles").mkdir()
     (tmp_path / "profiles" / "broken.json").write_text('{"trash_id": "x",', encoding="utf-8")
 
-    with pytest.raises(GuideError, match=r"profiles/broken\.json: malformed JSON"):
-        load_catalogs(tmp_path)
+    broken = load_catalogs(tmp_path).sonarr.broken
+
+    assert [(b.path, b.kind, b.trash_id) for b in broken] == [
+        ("profiles/broken.json", "quality_profiles", None)
+    ]
+    assert broken[0].error.startswith("malformed JSON")
 
 
 def test_malformed_metadata_json_error_names_the_file(tmp_path: Path) -> None:
@@ -166,12 +170,18 @@ def test_malformed_metadata_json_error_names_the_file(tmp_path: Path) -> None:
         load_catalogs(tmp_path)
 
 
-def test_json_that_does_not_fit_the_model_names_the_file_and_field(tmp_path: Path) -> None:
+def test_json_that_does_not_fit_the_model_is_skipped_naming_the_file_field_and_trash_id(
+    tmp_path: Path,
+) -> None:
     write_json(tmp_path / "metadata.json", metadata({"custom_formats": ["cf"]}))
     write_json(tmp_path / "cf" / "nameless.json", {"trash_id": "x", "specifications": []})
 
-    with pytest.raises(GuideError, match=r"cf/nameless\.json: not a valid GuideCustomFormat: name"):
-        load_catalogs(tmp_path)
+    catalog = load_catalogs(tmp_path).sonarr
+
+    assert catalog.custom_formats == {}
+    [broken] = catalog.broken
+    assert (broken.path, broken.trash_id) == ("cf/nameless.json", "x")
+    assert broken.error == "not a valid GuideCustomFormat: name: Field required"
 
 
 def test_duplicate_trash_id_keeps_the_later_file_and_warns(tmp_path: Path) -> None:
