@@ -542,3 +542,12 @@ def test_readme_documents_every_value() -> None:
 
     walk(values, "")
     assert [leaf for leaf in leaves if f"| `{leaf}` |" not in readme] == []
+
+
+def test_readme_says_what_each_toggle_deploys() -> None:
+    readme = (CHART / "README.md").read_text(encoding="utf-8")
+    toggles = re.findall(r"^\| `([\w.]+\.enabled)` \| `[^`]*` \| (.+) \|$", readme, re.MULTILINE)
+    assert len(toggles) >= 15
+    assert [key for key, text in toggles if text == "Deploy this component."] == []
+    descriptions = [text for _, text in toggles]
+    assert len(set(descriptions)) == len(descriptions), "each toggle says what it deploys"

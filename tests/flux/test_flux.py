@@ -334,3 +334,16 @@ def test_one_failing_pod_cannot_block_or_roll_back_the_release(
     (release,) = _of_kind(built["apps/media-server"], "HelmRelease")
     assert release["spec"]["install"]["disableWait"] is True
     assert release["spec"]["upgrade"]["disableWait"] is True
+
+
+def test_every_setup_script_the_tree_names_exists() -> None:
+    # A comment once sent operators to scripts/setup/04-bootstrap-flux.sh, which never existed.
+    texts = [
+        p.read_text(encoding="utf-8")
+        for root in (REPO / "flux", REPO / "chart")
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".yaml", ".md", ".txt", ".tpl", ".json")
+    ]
+    named = {m for text in texts for m in re.findall(r"scripts/setup/[\w.-]+\.sh", text)}
+    assert named, "the tree should point operators at the setup scripts"
+    assert sorted(n for n in named if not (REPO / n).is_file()) == []
