@@ -252,7 +252,10 @@ async def _read_kinds(
     used = [s for s in states if s.wants.objects or s.wants.delete.owned or s.wants.delete.unmanaged]
     paths = sorted({path for s in used for path in s.kind.reads})
     reads = await gateway.read(paths) if paths else {}
-    return [plan_engine.KindState(kind=s.kind, wants=s.wants, found=s.kind.found(reads)) for s in used], reads
+    return [
+        plan_engine.KindState(kind=s.kind, wants=s.wants, found=s.kind.found(reads), reads=reads)
+        for s in used
+    ], reads
 
 
 def _limits(instance: InstanceConfig | QbittorrentConfig) -> live_http.HttpLimits:

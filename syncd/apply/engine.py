@@ -116,13 +116,13 @@ async def _write(change: Change, state: KindState, sender: Sender, resolved: Res
     wanted = state.wanted_by_key(change.key)
     found = state.found_by_id(change.live_id)
     if change.action in (Action.DELETE, Action.REPLACE):
-        await sender.send(kind.request("delete", wanted, found, resolved))
+        await sender.send(kind.request("delete", wanted, found, resolved, state.reads))
         if change.action is Action.DELETE:
             return None
     if change.action is Action.UPDATE:
-        await sender.send(kind.request("update", wanted, found, resolved))
+        await sender.send(kind.request("update", wanted, found, resolved, state.reads))
         return None
-    request = kind.request("create", wanted, None, resolved)
+    request = kind.request("create", wanted, None, resolved, state.reads)
     reply = await sender.send(request)
     try:
         return _created_id(request, reply)

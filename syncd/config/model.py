@@ -197,7 +197,7 @@ class ResourceEntry(Frozen):
 
 # Instance keys whose entries belong to a resource kind of `syncd.kinds.registry` (a test keeps
 # the two in step); the syncd dialect reads them as lists of `ResourceEntry`.
-RESOURCE_SECTIONS = ("tags", "root_folders")
+RESOURCE_SECTIONS = ("tags", "root_folders", "download_clients")
 
 
 class HttpConfig(Frozen):

@@ -3,15 +3,17 @@
 A kind (one module under `syncd.kinds`, one line in `syncd.kinds.registry`) declares its
 name (which gives the address: `sonarr.main.tag["anime"]`), the services that host it, its
 config section and entry model (strict), the kinds it `depends_on`, the collections it reads,
-its sensitive fields and the fields whose change means replace, and four pure functions:
+its sensitive fields (dotted paths into the essence, `fields.password`) and the fields whose
+change means replace, and these pure functions:
 
 * `wanted`: config entries -> `Wanted` objects (identity `key`, display `name`, the desired
   essence `value`), with diagnostics that carry file:line;
 * `found`: the raw JSON of its collections -> `Found` objects; a reply of the wrong shape
   raises `ShapeError`, naming the endpoint and what was wrong;
+* `sensitive_in`: sensitive paths the server declares at runtime (a provider's `/schema`);
 * `essence`: the comparable projection of a live object onto what the config speaks about;
-* `request`: the write (`Request`: method, path, body) for an action, given the live object
-  and the ids resolved so far in this apply.
+* `request`: the write (`Request`: method, path, body) for an action, given the live object,
+  the ids resolved so far in this apply and the kind's reads (a `/schema` template).
 
 Everything else (matching, diffing, actions, delete policy, ownership, secrets, ordering,
 sending) is the engine's (`syncd.plan.engine`, `syncd.apply.engine`), so no module outside a
@@ -60,6 +62,8 @@ class Found:
     id: int | None
     name: str
     raw: Raw
+    # The kind's own reading of `raw` where it needs other collections (tag ids as labels).
+    value: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,19 @@ class Kind(Protocol):
 
     def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]: ...
 
+    def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
+        """Sensitive field paths the server declares (a provider's `/schema` privacy)."""
+        ...
+
     def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]: ...
 
     def request(
-        self, action: str, wanted: Wanted | None, found: Found | None, resolved: Resolved
+        self,
+        action: str,
+        wanted: Wanted | None,
+        found: Found | None,
+        resolved: Resolved,
+        reads: Mapping[str, Any],
     ) -> Request: ...
 
 

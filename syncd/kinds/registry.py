@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from syncd.kinds.base import Kind
+from syncd.kinds.download_client import DownloadClient
 from syncd.kinds.root_folder import RootFolder
 from syncd.kinds.tag import Tag
 
 KINDS: tuple[Kind, ...] = (
     Tag(),
     RootFolder(),
+    DownloadClient(),
 )
 
 BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}

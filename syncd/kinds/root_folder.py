@@ -63,7 +63,17 @@ class RootFolder:
     def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
         return {"path": clean(found.raw["path"])}
 
-    def request(self, action: str, wanted: Wanted | None, found: Found | None, resolved: Resolved) -> Request:
+    def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
+        return frozenset()
+
+    def request(
+        self,
+        action: str,
+        wanted: Wanted | None,
+        found: Found | None,
+        resolved: Resolved,
+        reads: Mapping[str, Any],
+    ) -> Request:
         if action == "delete":
             assert found is not None
             return Request("DELETE", f"{ENDPOINT}/{found.id}")

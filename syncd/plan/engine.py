@@ -36,6 +36,11 @@ class KindState:
     kind: Kind
     wants: Wants
     found: tuple[Found, ...] = ()
+    reads: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sensitive(self) -> frozenset[str]:
+        return self.kind.sensitive | self.kind.sensitive_in(self.reads)
 
     def wanted_by_key(self, key: str) -> Wanted | None:
         return next((w for w in self.wants.objects if w.key == key), None)
@@ -103,15 +108,24 @@ def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindP
         if match is not None and owned_id != match.id:
             reason = f"{reason}; adopted existing {kind.name} by name"
         stored = ownership.secrets.get(kind.name, {}).get(wanted.key, {})
-        result.changes.append(_change(kind, instance, wanted, match, stored, reason))
+        result.changes.append(_change(state, instance, wanted, match, stored, reason))
     result.changes.extend(_deletes(state, owned, claimed, instance))
     return result
 
 
 def _change(
-    kind: Kind, instance: str, wanted: Wanted, match: Found | None, stored: Mapping[str, str], reason: str
+    state: KindState,
+    instance: str,
+    wanted: Wanted,
+    match: Found | None,
+    stored: Mapping[str, str],
+    reason: str,
 ) -> Change:
-    after = {k: secret_hash(v) if _is_secret(kind, k, v) else v for k, v in wanted.value.items()}
+    kind, sensitive = state.kind, state.sensitive
+    secrets = _secrets(wanted.value, sensitive)
+    after: Mapping[str, Any] = dict(wanted.value)
+    for path, value in secrets.items():
+        after = _with(after, path, secret_hash(value))
     if match is None:
         return Change(
             instance=instance,
@@ -119,14 +133,13 @@ def _change(
             name=wanted.name,
             action=Action.CREATE,
             key=wanted.key,
-            after=_masked(kind, after),
+            after=_masked(after, sensitive),
             reason=reason,
         )
     essence = dict(kind.essence(match, wanted))
-    for secret in kind.sensitive & set(after):
-        if _is_secret(kind, secret, wanted.value[secret]):
-            essence[secret] = stored.get(secret)
-    before = {k: essence.get(k) for k in after}
+    before: Mapping[str, Any] = {k: essence.get(k) for k in after}
+    for path in secrets:
+        before = _with(before, path, stored.get(path))
     field_diff = diffing.diff(before, after)
     if not field_diff:
         action = Action.NOOP
@@ -141,13 +154,13 @@ def _change(
         action=action,
         key=wanted.key,
         live_id=match.id,
-        before=_masked(kind, before),
-        after=_masked(kind, after),
+        before=_masked(before, sensitive),
+        after=_masked(after, sensitive),
         diff=tuple(
             FieldChange(
                 path=d.path,
-                before=MASK if _root(d.path) in kind.sensitive and d.before is not None else d.before,
-                after=MASK if _root(d.path) in kind.sensitive else d.after,
+                before=MASK if _is_sensitive(d.path, sensitive) and d.before not in (None, "") else d.before,
+                after=MASK if _is_sensitive(d.path, sensitive) and d.after not in (None, "") else d.after,
             )
             for d in field_diff
         ),
@@ -179,18 +192,50 @@ def _deletes(
             action=Action.DELETE,
             key=owner_key.get(found.id, ""),
             live_id=found.id,
-            before=_masked(kind, dict(kind.essence(found, None))),
+            before=_masked(dict(kind.essence(found, None)), state.sensitive),
             reason=reason,
         )
 
 
-def _is_secret(kind: Kind, key: str, value: Any) -> bool:
-    """A sensitive field with a value; an empty one compares as plain data."""
-    return key in kind.sensitive and value not in (None, "")
+_MISSING = object()
 
 
-def _masked(kind: Kind, value: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: MASK if k in kind.sensitive and v not in (None, "") else v for k, v in value.items()}
+def _get(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _with(value: Mapping[str, Any], path: str, new: Any) -> dict[str, Any]:
+    """A copy of `value` with the dotted `path` set to `new`."""
+    head, _, rest = path.partition(".")
+    copied = dict(value)
+    if rest:
+        inner = copied.get(head)
+        copied[head] = _with(inner if isinstance(inner, Mapping) else {}, rest, new)
+    else:
+        copied[head] = new
+    return copied
+
+
+def _secrets(value: Mapping[str, Any], sensitive: frozenset[str]) -> dict[str, Any]:
+    """Sensitive path -> plain value, for the sensitive fields `value` sets (an empty one
+    compares as plain data)."""
+    found = {path: _get(value, path) for path in sensitive}
+    return {path: v for path, v in found.items() if v is not _MISSING and v not in (None, "")}
+
+
+def _is_sensitive(path: str, sensitive: frozenset[str]) -> bool:
+    return any(path == s or path.startswith(f"{s}.") for s in sensitive)
+
+
+def _masked(value: Mapping[str, Any], sensitive: frozenset[str]) -> dict[str, Any]:
+    masked = dict(value)
+    for path in _secrets(value, sensitive):
+        masked = _with(masked, path, MASK)
+    return masked
 
 
 def _root(path: str) -> str:
@@ -215,7 +260,7 @@ def ownership_after_write(
             table[change.key] = object_id
         wanted = state.wanted_by_key(change.key)
         if wanted is not None:
-            written = {k: secret_hash(v) for k, v in wanted.value.items() if _is_secret(state.kind, k, v)}
+            written = {p: secret_hash(v) for p, v in _secrets(wanted.value, state.sensitive).items()}
             if written:
                 hashes[change.key] = written
     return ownership.model_copy(

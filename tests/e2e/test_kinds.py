@@ -39,3 +39,25 @@ def test_the_kind_converges(kind: Kind, env: Path, tmp_path: Path, sonarr: Simul
     assert "No changes." in again.out, again.out
     assert run("apply", "-c", config).code == 0
     assert writes(sonarr) == []
+
+
+def test_a_provider_secret_is_write_only_pushed_when_changed_and_never_shown(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    kind = registry.BY_NAME["download_client"]
+    config = config_for(kind, sonarr, tmp_path)
+    first = run("--log-level", "debug", "apply", "-c", str(config))
+    assert first.code == 0, first.err
+    stored = next(iter(sonarr.state.download_clients.rows.values()))
+    assert stored["settings"]["password"] == "qbt-s3cret-Value"
+    again = run("--log-level", "debug", "plan", "-c", str(config))
+    assert "No changes." in again.out  # the server's "********" is no difference
+    config.write_text(config.read_text().replace("qbt-s3cret-Value", "an0ther-S3cret"))
+    changed = run("--log-level", "debug", "apply", "-c", str(config))
+    assert changed.code == 0, changed.err
+    assert stored["settings"]["password"] == "an0ther-S3cret" or any(
+        row["settings"]["password"] == "an0ther-S3cret" for row in sonarr.state.download_clients.rows.values()
+    )
+    for result in (first, again, changed):
+        for secret in ("qbt-s3cret-Value", "an0ther-S3cret"):
+            assert secret not in result.out + result.err

@@ -47,7 +47,17 @@ class Thing:
         defaults = ThingEntry(name=found.name).model_dump(exclude={"name"})
         return {k: found.raw.get(k, default) for k, default in defaults.items()}
 
-    def request(self, action: str, wanted: Wanted | None, found: Found | None, resolved: Resolved) -> Request:
+    def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
+        return frozenset()
+
+    def request(
+        self,
+        action: str,
+        wanted: Wanted | None,
+        found: Found | None,
+        resolved: Resolved,
+        reads: Mapping[str, Any],
+    ) -> Request:
         if action == "delete":
             assert found is not None
             return Request("DELETE", f"thing/{found.id}")
