@@ -249,7 +249,11 @@ async def _read_kinds(
     gateway: servarr.ServarrGateway, states: Sequence[plan_engine.KindState]
 ) -> tuple[list[plan_engine.KindState], dict[str, Any]]:
     """Read the collections of the kinds the config uses (others cost no request)."""
-    used = [s for s in states if s.wants.objects or s.wants.delete.owned or s.wants.delete.unmanaged]
+    used = [
+        s
+        for s in states
+        if s.wants.objects or s.wants.diagnostics or s.wants.delete.owned or s.wants.delete.unmanaged
+    ]
     paths = sorted({path for s in used for path in s.kind.reads})
     reads = await gateway.read(paths) if paths else {}
     return [

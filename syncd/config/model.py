@@ -197,7 +197,15 @@ class ResourceEntry(Frozen):
 
 # Instance keys whose entries belong to a resource kind of `syncd.kinds.registry` (a test keeps
 # the two in step); the syncd dialect reads them as lists of `ResourceEntry`.
-RESOURCE_SECTIONS = ("tags", "root_folders", "download_clients")
+RESOURCE_SECTIONS = (
+    "tags",
+    "root_folders",
+    "download_clients",
+    "download_client_config",
+    "remote_path_mappings",
+    "delay_profiles",
+    "connections",
+)
 
 
 class HttpConfig(Frozen):

@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from syncd.kinds.base import Kind
+from syncd.kinds.connection import Connection
+from syncd.kinds.delay_profile import DelayProfile
 from syncd.kinds.download_client import DownloadClient
+from syncd.kinds.download_client_config import DownloadClientConfig
+from syncd.kinds.remote_path_mapping import RemotePathMapping
 from syncd.kinds.root_folder import RootFolder
 from syncd.kinds.tag import Tag
 
@@ -17,6 +21,10 @@ KINDS: tuple[Kind, ...] = (
     Tag(),
     RootFolder(),
     DownloadClient(),
+    DownloadClientConfig(),
+    RemotePathMapping(),
+    DelayProfile(),
+    Connection(),
 )
 
 BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -42,9 +42,24 @@ SAMPLES: dict[str, list[Any]] = {
             "settings": {"priority": 1},
         }
     ],
+    "download_client_config": [{"enableCompletedDownloadHandling": False, "autoRedownloadFailed": False}],
+    "remote_path_mapping": [
+        {"host": "qbittorrent", "remote_path": "/downloads", "local_path": "/data/downloads/"},
+        {"host": "qbittorrent", "remote_path": "/incomplete/", "local_path": "/data/downloads/tv"},
+    ],
+    "delay_profile": [{"default": True, "preferred_protocol": "torrent", "usenet_delay": 30}],
+    "connection": [
+        {
+            "name": "Plex",
+            "implementation": "PlexServer",
+            "fields": {"host": "plex", "port": 32400, "authToken": "plex-t0ken-Value", "updateLibrary": True},
+            # No event on: the server does not test a connection that is off (no Plex here).
+            "settings": {"onDownload": False, "onRename": False},
+        }
+    ],
 }
 # Sensitive values of the samples: never in any output.
-SECRETS = ("qbt-s3cret-Value",)
+SECRETS = ("qbt-s3cret-Value", "plex-t0ken-Value")
 
 KINDS = [pytest.param(kind, id=kind.name) for kind in registry.KINDS]
 

@@ -257,10 +257,18 @@ def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceC
 
 
 def _resources(node: YamlMap) -> dict[str, tuple[ResourceEntry, ...]]:
-    """The resource kinds' sections as plain entries with their lines; kinds validate them."""
+    """The resource kinds' sections as plain entries with their lines; kinds validate them.
+    A mapping (a singleton's settings) gives one entry per key, so each keeps its own line."""
     sections: dict[str, tuple[ResourceEntry, ...]] = {}
     for key in RESOURCE_SECTIONS:
         if key not in node:
+            continue
+        settings = node[key]
+        if isinstance(settings, YamlMap):
+            sections[key] = tuple(
+                ResourceEntry(value={name: _plain(value)}, origin=settings.origin_of(name))
+                for name, value in settings.items()
+            )
             continue
         items = get_list(node, key)
         sections[key] = tuple(

@@ -1,0 +1,122 @@
+"""The Sonarr/Radarr download-client settings (`/api/v3/config/downloadclient`), a singleton:
+
+    download_client_config: {enableCompletedDownloadHandling: true, autoRedownloadFailed: false}
+
+Keys are the API's own names. The server saves every property of the resource it is sent
+(`ConfigService.SaveConfigDictionary`: a missing boolean arrives as false), so the write is the
+live object, whole, with the config's keys patched in. A key the server's resource does not have
+is an error at its config line, before anything is sent. There is nothing to create or delete:
+the settings are found with no id, so no delete policy can select them, and "create" is the
+same PUT (it is only planned if the read lost them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import ConfigDict, ValidationError
+
+from syncd.config.model import ResourceEntry
+from syncd.errors import ConfigError, Diagnostic
+from syncd.kinds.base import EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants
+
+ENDPOINT = "config/downloadclient"
+NAME = "settings"
+# `DownloadClientConfigResource` of Sonarr v4 and Radarr v5: key -> type.
+KEYS: Mapping[str, Mapping[str, type]] = {
+    "sonarr": {
+        "downloadClientWorkingFolders": str,
+        "enableCompletedDownloadHandling": bool,
+        "autoRedownloadFailed": bool,
+        "autoRedownloadFailedFromInteractiveSearch": bool,
+    },
+    "radarr": {
+        "downloadClientWorkingFolders": str,
+        "enableCompletedDownloadHandling": bool,
+        "checkForFinishedDownloadInterval": int,
+        "autoRedownloadFailed": bool,
+        "autoRedownloadFailedFromInteractiveSearch": bool,
+    },
+}
+
+
+class DownloadClientConfigEntry(EntryModel):
+    """The section: a mapping of API keys to values (each checked against `KEYS`)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", strict=True)
+
+
+class DownloadClientConfig:
+    name: ClassVar[str] = "download_client_config"
+    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
+    section: ClassVar[str] = "download_client_config"
+    entry: ClassVar[type[EntryModel]] = DownloadClientConfigEntry
+    depends_on: ClassVar[tuple[str, ...]] = ()
+    reads: ClassVar[tuple[str, ...]] = (ENDPOINT,)
+    sensitive: ClassVar[frozenset[str]] = frozenset()
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+        known = KEYS[service]
+        value: dict[str, Any] = {}
+        problems: list[Diagnostic] = []
+        origin = str(entries[0].origin) if entries else ""
+        for entry in entries:
+            try:
+                items = DownloadClientConfigEntry.model_validate(entry.value).model_extra or {}
+            except ValidationError:
+                problems.append(
+                    Diagnostic(str(entry.origin), f"{self.section}: expected a mapping of settings to values")
+                )
+                continue
+            for key, setting in items.items():
+                problem = _problem(key, setting, known)
+                if problem:
+                    problems.append(Diagnostic(str(entry.origin), f"{self.section}: {problem}"))
+                else:
+                    value[key] = setting
+        if not value or problems:
+            return Wants(diagnostics=tuple(problems))
+        return Wants(objects=(Wanted(key=NAME, name=NAME, value=dict(sorted(value.items())), origin=origin),))
+
+    def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
+        reply = reads.get(ENDPOINT)
+        if not isinstance(reply, Mapping):
+            raise ShapeError(ENDPOINT, "expected a JSON object")
+        return (Found(id=None, name=NAME, raw=reply, value=reply),)
+
+    def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
+        keys = wanted.value if wanted is not None else found.value
+        return {k: found.value.get(k) for k in keys if k != "id"}
+
+    def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
+        return frozenset()
+
+    def request(
+        self,
+        action: str,
+        wanted: Wanted | None,
+        found: Found | None,
+        resolved: Resolved,
+        reads: Mapping[str, Any],
+    ) -> Request:
+        assert wanted is not None and action != "delete"
+        live = found.raw if found is not None else self.found(reads)[0].raw
+        missing = sorted(set(wanted.value) - set(live))
+        if missing:
+            raise ConfigError(
+                f"{wanted.origin}: {self.section}: this server has no {', '.join(missing)} "
+                f"(it has {', '.join(sorted(k for k in live if k != 'id'))})"
+            )
+        config_id = live.get("id", 1)
+        return Request("PUT", f"{ENDPOINT}/{config_id}", {**live, **wanted.value, "id": config_id})
+
+
+def _problem(key: str, value: Any, known: Mapping[str, type]) -> str | None:
+    expected = known.get(key)
+    if expected is None:
+        return f"unknown setting {key!r} (known: {', '.join(known)})"
+    if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
+        return f"{key} must be {expected.__name__}, got {value!r}"
+    return None
