@@ -235,6 +235,9 @@ def main(
     if level and level not in LEVELS:
         print(f"Error: SYNCD_LOG_LEVEL={level!r} is not one of {', '.join(LEVELS)}", file=err)
         return EXIT_ERROR
+    from syncd.lean_imports import skip_unused_extras
+
+    skip_unused_extras()
     import asyncio
 
     from syncd import app

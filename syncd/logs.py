@@ -39,7 +39,9 @@ def configure_logging(
     numeric = logging.getLevelNamesMapping()[level.upper()]
     use_json = json if json is not None else not target.isatty()
     renderer: Any = (
-        structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if use_json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
     structlog.configure(
         processors=[

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class GuideModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Validators are built on the first parse, not at import: a run that reads the catalog
+    # cached for its revision (`catalog.load_cached`) never parses, so never pays for them.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 class GuideSpecification(GuideModel):

@@ -13,7 +13,8 @@ change means replace, and these pure functions:
 * `sensitive_in`: sensitive paths the server declares at runtime (a provider's `/schema`);
 * `essence`: the comparable projection of a live object onto what the config speaks about;
 * `request`: the write (`Request`: method, path, body) for an action, given the live object,
-  the ids resolved so far in this apply and the kind's reads (a `/schema` template).
+  the ids resolved so far in this apply and the kind's reads (a `/schema` template); a kind
+  whose objects live in one REST collection gets it from `RestCollection`.
 
 Everything else (matching, diffing, actions, delete policy, ownership, secrets, ordering,
 sending) is the engine's (`syncd.plan.engine`, `syncd.apply.engine`), so no module outside a
@@ -144,6 +145,38 @@ class Kind(Protocol):
         resolved: Resolved,
         reads: Mapping[str, Any],
     ) -> Request: ...
+
+
+class RestCollection:
+    """The writes of a kind whose objects live in one REST collection at `endpoint`:
+    `DELETE endpoint/{id}`, `POST endpoint` with `create_body`, `PUT endpoint/{id}` with
+    `update_body`. A kind that never updates in place (the engine replaces its objects)
+    leaves `update_body` out."""
+
+    endpoint: ClassVar[str]
+
+    def request(
+        self,
+        action: str,
+        wanted: Wanted | None,
+        found: Found | None,
+        resolved: Resolved,
+        reads: Mapping[str, Any],
+    ) -> Request:
+        if action == "delete":
+            assert found is not None
+            return Request("DELETE", f"{self.endpoint}/{found.id}")
+        assert wanted is not None
+        if action == "create":
+            return Request("POST", self.endpoint, self.create_body(wanted, resolved, reads))
+        assert found is not None
+        return Request("PUT", f"{self.endpoint}/{found.id}", self.update_body(wanted, found, resolved))
+
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
+        raise NotImplementedError(f"{self.endpoint}: objects are replaced, not updated")
 
 
 def object_list(

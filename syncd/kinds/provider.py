@@ -33,7 +33,16 @@ from pydantic import Field, ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    EntryModel,
+    Found,
+    Resolved,
+    RestCollection,
+    ShapeError,
+    Wanted,
+    Wants,
+    object_list,
+)
 
 SECRET_PRIVACY = ("password", "apiKey")
 # Keys of the resource the engine manages itself, never taken from `settings`.
@@ -49,7 +58,7 @@ class ProviderEntry(EntryModel):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-class ServarrProvider:
+class ServarrProvider(RestCollection):
     """Base of the provider kinds; subclasses set the class attributes below."""
 
     name: ClassVar[str]
@@ -131,23 +140,11 @@ class ServarrProvider:
         essence["fields"] = {k: live["fields"].get(k) for k in wanted.value.get("fields", {})}
         return essence
 
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        if action == "delete":
-            assert found is not None
-            return Request("DELETE", f"{self.endpoint}/{found.id}")
-        assert wanted is not None
-        if action == "create":
-            body = self._template(wanted, reads)
-            return Request("POST", self.endpoint, self._patched(body, wanted, resolved))
-        assert found is not None
-        return Request("PUT", f"{self.endpoint}/{found.id}", self._patched(dict(found.raw), wanted, resolved))
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        return self._patched(self._template(wanted, reads), wanted, resolved)
+
+    def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
+        return self._patched(dict(found.raw), wanted, resolved)
 
     def _template(self, wanted: Wanted, reads: Mapping[str, Any]) -> dict[str, Any]:
         implementation = wanted.value["implementation"]

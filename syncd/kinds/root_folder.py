@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
+from syncd.kinds.base import EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
 
 ENDPOINT = "rootfolder"
 
@@ -28,7 +28,8 @@ def clean(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-class RootFolder:
+class RootFolder(RestCollection):
+    endpoint: ClassVar[str] = ENDPOINT
     name: ClassVar[str] = "root_folder"
     services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
     section: ClassVar[str] = "root_folders"
@@ -66,16 +67,5 @@ class RootFolder:
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
 
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        if action == "delete":
-            assert found is not None
-            return Request("DELETE", f"{ENDPOINT}/{found.id}")
-        assert wanted is not None and action == "create"
-        return Request("POST", ENDPOINT, {"path": wanted.value["path"]})
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        return {"path": wanted.value["path"]}

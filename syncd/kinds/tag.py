@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
+from syncd.kinds.base import EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
 
 LABEL = re.compile(r"^[a-z0-9-]+$")
 ENDPOINT = "tag"
@@ -26,7 +26,8 @@ class TagEntry(EntryModel):
     label: str
 
 
-class Tag:
+class Tag(RestCollection):
+    endpoint: ClassVar[str] = ENDPOINT
     name: ClassVar[str] = "tag"
     services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
     section: ClassVar[str] = "tags"
@@ -68,19 +69,8 @@ class Tag:
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
 
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        if action == "delete":
-            assert found is not None
-            return Request("DELETE", f"{ENDPOINT}/{found.id}")
-        assert wanted is not None
-        if action == "create":
-            return Request("POST", ENDPOINT, {"label": wanted.value["label"]})
-        assert found is not None
-        return Request("PUT", f"{ENDPOINT}/{found.id}", {"id": found.id, "label": wanted.value["label"]})
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        return {"label": wanted.value["label"]}
+
+    def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
+        return {"id": found.id, "label": wanted.value["label"]}

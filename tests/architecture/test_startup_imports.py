@@ -65,3 +65,13 @@ def test_plan_loads_no_scheduler_server_metrics_simulator_or_executor(tmp_path: 
         "syncd.apply",
     ):
         assert not loaded(modules, unneeded), f"`syncd plan` imported {unneeded}"
+
+
+def test_plan_imports_no_optional_extras_of_its_libraries(tmp_path: Path) -> None:
+    """httpx's command-line client (click, pygments, rich) and structlog's rich tracebacks
+    are loaded only because those packages are installed; a plan on a pipe draws nothing."""
+    modules = modules_after("plan", "-c", str(tmp_path / "missing.yml"))
+    assert loaded(modules, "syncd.app"), "the probe must reach the plan command"
+    assert loaded(modules, "structlog") and loaded(modules, "httpx")
+    for extra in ("click", "pygments", "rich"):
+        assert not loaded(modules, extra), f"`syncd plan` imported {extra}"

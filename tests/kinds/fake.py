@@ -6,7 +6,17 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from syncd.config.model import ResourceEntry
-from syncd.kinds.base import DeleteRule, EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    DeleteRule,
+    EntryModel,
+    Found,
+    Request,
+    Resolved,
+    RestCollection,
+    Wanted,
+    Wants,
+    object_list,
+)
 
 
 class ThingEntry(EntryModel):
@@ -16,7 +26,8 @@ class ThingEntry(EntryModel):
     kind: str = "a"
 
 
-class Thing:
+class Thing(RestCollection):
+    endpoint: ClassVar[str] = "thing"
     name: ClassVar[str] = "thing"
     services: ClassVar[frozenset[str]] = frozenset({"sonarr"})
     section: ClassVar[str] = "things"
@@ -50,23 +61,11 @@ class Thing:
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
 
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        if action == "delete":
-            assert found is not None
-            return Request("DELETE", f"thing/{found.id}")
-        assert wanted is not None
-        body = {"name": wanted.name, **wanted.value}
-        if action == "create":
-            return Request("POST", "thing", body)
-        assert found is not None
-        return Request("PUT", f"thing/{found.id}", {**found.raw, **body})
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        return {"name": wanted.name, **wanted.value}
+
+    def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
+        return {**found.raw, "name": wanted.name, **wanted.value}
 
 
 class Recorder:

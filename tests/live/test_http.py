@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
+import ssl
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +29,7 @@ from syncd.errors import (
     ApiRejectedError,
     ApiServerError,
 )
-from syncd.live.http import ApiClient
+from syncd.live.http import ApiClient, tls_context
 
 BASE = "http://sonarr.test:8989"
 KEY = "0123456789abcdef0123456789abcdef"
@@ -244,3 +246,19 @@ def test_api_key_never_appears_in_errors_or_logs(router: respx.MockRouter) -> No
         assert KEY not in str(error)
         assert KEY not in repr(error.args)
         assert "[redacted]" in str(error)
+
+
+def test_a_plain_http_server_costs_no_certificate_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    plain = tls_context("http://sonarr:8989")
+    assert plain.cert_store_stats()["x509_ca"] == 0
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname, "a TLS hop must fail, not pass"
+    secure = tls_context("https://sonarr.example")
+    assert secure.cert_store_stats()["x509_ca"] > 0
+    assert tls_context("HTTPS://radarr.example") is secure, "one CA bundle per process, not per client"
+
+
+def test_a_proxy_from_the_environment_gets_certificates_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")
+    assert tls_context("http://sonarr:8989").cert_store_stats()["x509_ca"] > 0
