@@ -99,7 +99,7 @@ async def get(daemon: Daemon, path: str) -> httpx.Response:
         return await client.get(path)
 
 
-async def eventually(check: Callable[[], bool], *, timeout: float = 10.0) -> None:
+async def eventually(check: Callable[[], bool], *, timeout: float = 30.0) -> None:
     """Wait (polling, no fixed sleep) until `check()` holds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
