@@ -32,7 +32,7 @@ from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.kinds import registry
-from syncd.kinds.base import ShapeError
+from syncd.kinds.base import Context, Peer, ShapeError
 from syncd.live import http as live_http
 from syncd.live import qbittorrent, servarr
 from syncd.plan import build, deletes, ordering
@@ -187,8 +187,9 @@ def validate(prepared: Prepared) -> list[Diagnostic]:
     problems = resolve.validate(
         prepared.config, prepared.guides, local_custom_formats=prepared.local_custom_formats
     )
+    known = peers(prepared.config)
     return problems + [
-        d for i in prepared.config.instances for s in kind_states(i) for d in s.wants.diagnostics
+        d for i in prepared.config.instances for s in kind_states(i, known) for d in s.wants.diagnostics
     ]
 
 
@@ -230,16 +231,25 @@ def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient
     )
 
 
-def kind_states(instance: InstanceConfig) -> list[plan_engine.KindState]:
+def peers(config: Config) -> dict[str, Peer]:
+    """Every instance a kind's entry may reference (`target:`), by address, as the other
+    services reach it (`peer_url`, else `base_url`) with the credentials a connection needs."""
+    found = {
+        i.address: Peer(i.address, i.service, i.url_for_peers, secret=i.api_key.get_secret_value())
+        for i in config.instances
+    }
+    for q in config.qbittorrent:
+        secret = q.password.get_secret_value() if q.password else None
+        found[q.address] = Peer(q.address, "qbittorrent", q.url_for_peers, q.username, secret)
+    return found
+
+
+def kind_states(instance: InstanceConfig, known: Mapping[str, Peer]) -> list[plan_engine.KindState]:
     """Each registry kind of the instance's service with what the config wants of it."""
+    context = Context(instance.address, instance.service, instance.url_for_peers, known)
     return [
         plan_engine.KindState(
-            kind=kind,
-            wants=kind.wanted(
-                tuple(instance.resources.get(kind.section, ())),
-                instance=instance.address,
-                service=instance.service,
-            ),
+            kind=kind, wants=kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
         )
         for kind in registry.for_service(instance.service)
     ]
@@ -294,7 +304,7 @@ async def _plan_instance(
             if build.deletes_profiles(plan):
                 media = "series" if instance.service == "sonarr" else "movies"
                 plan = build.spare_profiles_in_use(plan, await gateway.profiles_in_use(), media=media)
-            states, reads = await _read_kinds(gateway, kind_states(instance))
+            states, reads = await _read_kinds(gateway, kind_states(instance, peers(prepared.config)))
             counts[instance.address] = client.stats.total()
     except (ApiError, ShapeError) as exc:
         # Without the instance prefix: the plan and every renderer name the instance already.

@@ -226,6 +226,8 @@ class InstanceConfig(Frozen):
     name: str
     base_url: str
     api_key: SecretStr
+    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
+    peer_url: str | None = None
     custom_formats: tuple[CustomFormatEntry, ...] = ()
     custom_format_groups: CfGroupsConfig = CfGroupsConfig()
     quality_profiles: tuple[QualityProfileConfig, ...] = ()
@@ -242,6 +244,10 @@ class InstanceConfig(Frozen):
     def address(self) -> str:
         return f"{self.service}.{self.name}"
 
+    @property
+    def url_for_peers(self) -> str:
+        return self.peer_url or self.base_url
+
 
 class PreferenceSetting(Frozen):
     """One qBittorrent WebUI API preference key and the value syncd keeps it at."""
@@ -257,6 +263,8 @@ class QbittorrentConfig(Frozen):
 
     name: str
     base_url: str
+    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
+    peer_url: str | None = None
     username: str | None = None
     password: SecretStr | None = None
     preferences: tuple[PreferenceSetting, ...] = ()
@@ -266,6 +274,10 @@ class QbittorrentConfig(Frozen):
     @property
     def address(self) -> str:
         return f"qbittorrent.{self.name}"
+
+    @property
+    def url_for_peers(self) -> str:
+        return self.peer_url or self.base_url
 
     @property
     def wanted(self) -> dict[str, Any]:

@@ -6,8 +6,9 @@ config section and entry model (strict), the kinds it `depends_on`, the collecti
 its sensitive fields (dotted paths into the essence, `fields.password`) and the fields whose
 change means replace, and these pure functions:
 
-* `wanted`: config entries -> `Wanted` objects (identity `key`, display `name`, the desired
-  essence `value`), with diagnostics that carry file:line;
+* `wanted`: config entries and the `Context` (this instance, its peers) -> `Wanted` objects
+  (identity `key`, display `name`, the desired essence `value`), with diagnostics that carry
+  file:line;
 * `found`: the raw JSON of its collections -> `Found` objects; a reply of the wrong shape
   raises `ShapeError`, naming the endpoint and what was wrong;
 * `sensitive_in`: sensitive paths the server declares at runtime (a provider's `/schema`);
@@ -113,6 +114,31 @@ class Wants:
     delete: DeleteRule = DeleteRule()
 
 
+@dataclass(frozen=True)
+class Peer:
+    """Another instance of the config as the services see each other: its `address`
+    (`qbittorrent.main`), `service`, the `url` the other services reach it by (its `peer_url`,
+    else its `base_url`), and the credentials a connection to it needs (`secret`: API key,
+    password or token; never shown in a repr)."""
+
+    address: str
+    service: str
+    url: str
+    username: str | None = None
+    secret: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind knows besides its entries: the instance it plans for (`address`, `service`,
+    `url` = its own peer URL) and every instance it may reference, by address."""
+
+    instance: str
+    service: str
+    url: str = ""
+    peers: Mapping[str, Peer] = field(default_factory=dict)
+
+
 class Kind(Protocol):
     """A resource kind. Class attributes declare; methods are pure."""
 
@@ -127,7 +153,7 @@ class Kind(Protocol):
     sensitive: ClassVar[frozenset[str]]
     replace_on: ClassVar[frozenset[str]]
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants: ...
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants: ...
 
     def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]: ...
 

@@ -14,7 +14,7 @@ import pytest
 from syncd.config.model import RESOURCE_SECTIONS, ResourceEntry
 from syncd.domain.state import Ownership
 from syncd.kinds import registry
-from syncd.kinds.base import Found, Kind, Resolved
+from syncd.kinds.base import Context, Found, Kind, Resolved
 from syncd.live.http import ApiClient
 from syncd.live.servarr import ServarrGateway
 from syncd.plan import engine, saved
@@ -71,7 +71,7 @@ def test_every_kind_has_a_sample_and_a_config_section() -> None:
 
 def wants(kind: Kind) -> engine.KindState:
     entries = tuple(ResourceEntry(value=v) for v in SAMPLES[kind.name])
-    result = kind.wanted(entries, instance="sonarr.main", service="sonarr")
+    result = kind.wanted(entries, Context("sonarr.main", "sonarr"))
     assert result.diagnostics == ()
     assert result.objects
     return engine.KindState(kind=kind, wants=result)

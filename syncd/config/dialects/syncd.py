@@ -4,7 +4,8 @@ Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `mode`, `notify`, `son
 `qbittorrent`.
 Instances take Recyclarr's keys except `delete_old_custom_formats`, which is replaced by the
 `delete:` map, and add profile `language`, `quality_definition.ratio_mode`, and raw `api` maps in
-`media_naming` and `media_management`. qBittorrent instances (`base_url`, optional `username` and
+`media_naming` and `media_management`, and `peer_url` (how the other services reach the instance,
+default `base_url`). qBittorrent instances (`base_url`, `peer_url`, optional `username` and
 `password`, `preferences` of raw WebUI API keys) exist only in this dialect. Every unknown key is
 an error naming file:line (see docs/configuration.md); unknown preference keys are found at plan
 time, against the keys the server returns.
@@ -61,8 +62,13 @@ from syncd.config.yamlfile import YamlMap
 
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", "mode", "notify", *SERVICES, "qbittorrent")
-INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {"delete", "http", *RESOURCE_SECTIONS}
-QBITTORRENT_KEYS = ("base_url", "username", "password", "preferences", "http")
+INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {
+    "delete",
+    "http",
+    "peer_url",
+    *RESOURCE_SECTIONS,
+}
+QBITTORRENT_KEYS = ("base_url", "peer_url", "username", "password", "preferences", "http")
 HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
 # second, so either would show as a change on every plan.
@@ -163,6 +169,7 @@ def _qbittorrent_instance(name: str, node: YamlMap) -> QbittorrentConfig:
     return QbittorrentConfig(
         name=name,
         base_url=require_str(node, "base_url", where).rstrip("/"),
+        peer_url=_peer_url(node),
         username=username,
         password=None if password is None else SecretStr(password),
         preferences=tuple(settings),
@@ -242,6 +249,7 @@ def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceC
         name=inst.name,
         base_url=base_url,
         api_key=api_key,
+        peer_url=_peer_url(node),
         custom_formats=rec.custom_formats(node),
         custom_format_groups=rec.custom_format_groups(node),
         quality_profiles=tuple(profiles),
@@ -254,6 +262,19 @@ def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceC
         http=_http(node),
         origin=node.origin,
     )
+
+
+def _peer_url(node: YamlMap) -> str | None:
+    """`peer_url`: how the other services reach this instance (`http://sonarr:8989`)."""
+    url = get_str(node, "peer_url")
+    if url is None:
+        return None
+    if not re.match(r"^https?://[^/\s]+", url):
+        fail(
+            node.origin_of("peer_url"),
+            f"peer_url must be an http(s) URL like http://sonarr:8989, got {url!r}",
+        )
+    return url.rstrip("/")
 
 
 def _resources(node: YamlMap) -> dict[str, tuple[ResourceEntry, ...]]:
