@@ -23,6 +23,7 @@ import structlog
 
 from syncd import __version__
 from syncd.config import load as config_load
+from syncd.config import references
 from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig, QbittorrentConfig
 from syncd.desired import resolve
 from syncd.domain.state import DesiredInstance, LiveInstance, Ownership
@@ -390,7 +391,9 @@ async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequen
         syncd_version=__version__,
         guide_revision=prepared.guides.revision,
         instances=instance_plans,
-        waves=ordering.waves([(i.instance, i.service) for i in instance_plans]),
+        waves=ordering.waves(
+            [(i.instance, i.service) for i in instance_plans], references.edges(prepared.config)
+        ),
         diagnostics=tuple(
             Diagnostic(location="guides", message=w, severity="warning") for w in prepared.warnings
         ),
@@ -490,6 +493,7 @@ async def apply_plan(
         lambda address: one(plans[address]),
         ok=lambda result: result.ok,
         skip=lambda address, reason: blocked.append((address, reason)),
+        references=references.edges(config),
         already_failed=errored,
     )
     return ApplyOutcome(results=tuple(results), skipped=skipped + tuple(blocked))

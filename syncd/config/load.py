@@ -18,7 +18,7 @@ from typing import Protocol
 import structlog
 from pydantic import SecretStr
 
-from syncd.config import detect, merge, presets
+from syncd.config import detect, merge, presets, references
 from syncd.config.dialects import Document, InstanceNode, as_list, check_keys, fail, get_str, list_maps
 from syncd.config.dialects import configarr as cfg_dialect
 from syncd.config.dialects import recyclarr as rec_dialect
@@ -131,7 +131,7 @@ def load_config(
     assert first_document is not None
     if settings.dialect is Dialect.RECYCLARR:
         _check_unique(tuple(instances))
-    return Config(
+    config = Config(
         dialect=settings.dialect,
         path=path,
         guides=settings.guides,
@@ -142,6 +142,8 @@ def load_config(
         instances=tuple(instances),
         qbittorrent=tuple(torrents),
     )
+    references.check(config)
+    return config
 
 
 def _read_document(

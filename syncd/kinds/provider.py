@@ -20,6 +20,12 @@ Config (one entry per provider; the config key is the concrete kind's `section`)
       fields: {host: qbittorrent, port: 8080, username: admin, password: !env QBT_PASSWORD}
       settings: {priority: 1}    # top-level resource keys (priority, onGrab, syncLevel, ...)
 
+References: an entry may say `target: qbittorrent.main` instead of repeating another
+instance's address and credentials. The kind maps that peer (`Context.peers`) to fields with
+`fields_from_peer` (host, port, TLS, URL base, credentials, from the peer's `peer_url`); the
+entry's own `fields` win over them. A kind names the services it may target in `targets`; a
+target of any other service, or on a kind with no `targets`, is a diagnostic at its line.
+
 A concrete kind is a subclass naming `name`, `section`, `endpoint` and `services`.
 """
 
@@ -28,6 +34,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError
 
@@ -37,6 +44,7 @@ from syncd.kinds.base import (
     Context,
     EntryModel,
     Found,
+    Peer,
     Resolved,
     RestCollection,
     ShapeError,
@@ -57,6 +65,20 @@ class ProviderEntry(EntryModel):
     tags: list[str] = Field(default_factory=list)
     fields: dict[str, Any] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
+    # Another instance's address (`qbittorrent.main`): its fields come from that instance.
+    target: str | None = None
+
+
+def url_fields(url: str) -> dict[str, Any]:
+    """`host`, `port`, `useSsl` and `urlBase` of `url`, as a provider's settings spell them."""
+    parts = urlsplit(url)
+    secure = parts.scheme == "https"
+    return {
+        "host": parts.hostname or "",
+        "port": parts.port or (443 if secure else 80),
+        "useSsl": secure,
+        "urlBase": parts.path.rstrip("/"),
+    }
 
 
 class ServarrProvider(RestCollection):
@@ -70,6 +92,8 @@ class ServarrProvider(RestCollection):
     depends_on: ClassVar[tuple[str, ...]] = ("tag",)
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset({"implementation"})
+    # The services an entry's `target:` may name (none: the kind takes no target).
+    targets: ClassVar[frozenset[str]] = frozenset()
 
     reads: ClassVar[tuple[str, ...]] = ()
 
@@ -104,15 +128,42 @@ class ServarrProvider(RestCollection):
                     Diagnostic(str(entry.origin), f"{self.section}: settings may not set {', '.join(clash)}")
                 )
                 continue
+            fields: Mapping[str, Any] = parsed.fields
+            if parsed.target is not None:
+                problem, fields = self._with_target(parsed.target, fields, context)
+                if problem:
+                    problems.append(Diagnostic(str(entry.origin), f"{self.section}: {problem}"))
+                    continue
             value = {
                 "implementation": parsed.implementation,
                 "enable": parsed.enable,
                 "tags": sorted(set(parsed.tags)),
-                "fields": dict(sorted(parsed.fields.items())),
+                "fields": dict(sorted(fields.items())),
                 **parsed.settings,
             }
             objects.append(Wanted(key=parsed.name, name=parsed.name, value=value, origin=str(entry.origin)))
         return Wants(objects=tuple(objects), diagnostics=tuple(problems))
+
+    def fields_from_peer(self, peer: Peer, context: Context) -> Mapping[str, Any]:
+        """The fields an entry targeting `peer` (one of `targets`) gets from it. Subclasses
+        that set `targets` override this."""
+        raise NotImplementedError(f"{self.name} declares targets but maps no peer")
+
+    def _with_target(
+        self, target: str, fields: Mapping[str, Any], context: Context
+    ) -> tuple[str, Mapping[str, Any]]:
+        """(problem, fields): the entry's fields over what its target gives; a problem instead
+        when the kind takes no target, or none of that service, or the target is unknown."""
+        if not self.targets:
+            return f"{self.name} takes no target (write its fields out)", fields
+        peer = context.peers.get(target)
+        if peer is None:
+            known = ", ".join(sorted(a for a, p in context.peers.items() if p.service in self.targets))
+            return f"target {target!r} is no instance of this config (known: {known or 'none'})", fields
+        if peer.service not in self.targets:
+            wanted = " or ".join(sorted(self.targets))
+            return f"a {self.name} targets a {wanted} instance; {target} is {peer.service}", fields
+        return "", {**self.fields_from_peer(peer, context), **fields}
 
     def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
         labels = {t["id"]: t["label"] for t in object_list(reads, "tag", {"id": int, "label": str})}
