@@ -248,12 +248,15 @@ def peers(config: Config) -> dict[str, Peer]:
 def kind_states(instance: InstanceConfig, known: Mapping[str, Peer]) -> list[plan_engine.KindState]:
     """Each registry kind of the instance's service with what the config wants of it."""
     context = Context(instance.address, instance.service, instance.url_for_peers, known)
-    return [
-        plan_engine.KindState(
-            kind=kind, wants=kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
-        )
-        for kind in registry.for_service(instance.service)
-    ]
+    states = []
+    for kind in registry.for_service(instance.service):
+        wants = kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
+        keep = instance.unmanaged_deletes.get(kind.section)
+        if keep is not None:
+            rule = dataclasses.replace(wants.delete, unmanaged=True, ignore=frozenset(keep))
+            wants = dataclasses.replace(wants, delete=rule)
+        states.append(plan_engine.KindState(kind=kind, wants=wants))
+    return states
 
 
 async def _read_kinds(

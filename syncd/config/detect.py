@@ -6,7 +6,12 @@ The same key means different things in Recyclarr and Configarr (`custom_format_g
 - syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`, `mode:`, `notify:`,
   `qbittorrent:`;
 - Configarr: any Configarr-only top-level key, or a Configarr-only key or shape in an instance;
+- syncd: an instance key Recyclarr lacks and syncd has (`tags`, `peer_url`, `delete`, ...);
 - Recyclarr otherwise.
+
+Keys both Configarr and syncd have count by their shape: Configarr's `download_clients` and
+`delay_profiles` are mappings (`data:`, `default:`), syncd's are lists. `root_folders` is a list
+of paths in both and reads the same in both, so alone it makes a file syncd's.
 
 An explicit override (the CLI's `--format`) always wins.
 """
@@ -17,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from syncd.config.dialects import configarr
-from syncd.config.model import Dialect
+from syncd.config.model import RESOURCE_SECTIONS, Dialect
 
 SYNCD_TOP_LEVEL_KEYS = frozenset(
     {"syncd", "guides", "state_dir", "schedule", "mode", "notify", "qbittorrent"}
@@ -36,9 +41,6 @@ CONFIGARR_INSTANCE_KEYS = frozenset(
         "media_naming_api",
         "renameQualityProfiles",
         "cloneQualityProfiles",
-        "root_folders",
-        "delay_profiles",
-        "download_clients",
         "ui_config",
         "metadata_profiles",
         "delete_unmanaged_metadata_profiles",
@@ -46,6 +48,11 @@ CONFIGARR_INSTANCE_KEYS = frozenset(
         "customFormatDefinitions",
     }
 )
+
+# Instance keys Configarr shares with syncd that only Configarr writes as a mapping.
+CONFIGARR_SHAPED_KEYS = ("delay_profiles", "download_clients")
+# Instance keys syncd has and Recyclarr lacks (checked after Configarr's keys and shapes).
+SYNCD_INSTANCE_KEYS = frozenset({*RESOURCE_SECTIONS, *CONFIGARR_SHAPED_KEYS, "peer_url", "delete", "http"})
 
 SERVICE_KEYS = ("sonarr", "radarr", "whisparr", "readarr", "lidarr")
 
@@ -59,17 +66,24 @@ def detect_dialect(document: Mapping[str, Any], *, override: Dialect | None = No
         return Dialect.SYNCD
     if keys & CONFIGARR_TOP_LEVEL_KEYS:
         return Dialect.CONFIGARR
-    for service in SERVICE_KEYS:
-        instances = document.get(service)
-        if isinstance(instances, Mapping) and any(
-            isinstance(inst, Mapping) and _is_configarr_instance(inst) for inst in instances.values()
-        ):
-            return Dialect.CONFIGARR
+    instances = [
+        inst
+        for service in SERVICE_KEYS
+        if isinstance(document.get(service), Mapping)
+        for inst in document[service].values()
+        if isinstance(inst, Mapping)
+    ]
+    if any(_is_configarr_instance(inst) for inst in instances):
+        return Dialect.CONFIGARR
+    if any(set(inst) & SYNCD_INSTANCE_KEYS for inst in instances):
+        return Dialect.SYNCD
     return Dialect.RECYCLARR
 
 
 def _is_configarr_instance(instance: Mapping[str, Any]) -> bool:
     if set(instance) & CONFIGARR_INSTANCE_KEYS:
+        return True
+    if any(isinstance(instance.get(key), Mapping) for key in CONFIGARR_SHAPED_KEYS):
         return True
     if isinstance(instance.get("custom_format_groups"), list):
         return True

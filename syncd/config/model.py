@@ -237,6 +237,9 @@ class InstanceConfig(Frozen):
     delete: DeletePolicy = DeletePolicy()
     # Section key (`RESOURCE_SECTIONS`) -> its entries.
     resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
+    # Section key -> names kept: the sections whose objects syncd never managed are deleted
+    # (Configarr `download_clients.delete_unmanaged`, its `delay_profiles.additional`).
+    unmanaged_deletes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     http: HttpConfig = HttpConfig()
     origin: Origin = UNKNOWN_ORIGIN
 

@@ -41,7 +41,14 @@ def inst(**keys: Any) -> dict[str, Any]:
         ),
         (inst(quality_profiles=[{"name": "p", "language": "Any"}]), Dialect.CONFIGARR),
         (inst(quality_profiles=[{"name": "p", "upgrade": {"min_format_score": 5}}]), Dialect.CONFIGARR),
-        (inst(root_folders=["/tv"]), Dialect.CONFIGARR),
+        (inst(download_clients={"data": [], "remote_paths": []}), Dialect.CONFIGARR),
+        (inst(delay_profiles={"default": {"usenetDelay": 0}}), Dialect.CONFIGARR),
+        # Keys syncd shares with Configarr, in syncd's shapes, never read as Configarr.
+        (inst(root_folders=["/tv"]), Dialect.SYNCD),
+        (inst(download_clients=[{"name": "q", "implementation": "QBittorrent"}]), Dialect.SYNCD),
+        (inst(delay_profiles=[{"default": True, "usenet_delay": 0}]), Dialect.SYNCD),
+        (inst(tags=["anime"], root_folders=["/tv"]), Dialect.SYNCD),
+        (inst(peer_url="http://sonarr:8989"), Dialect.SYNCD),
         (inst(renameQualityProfiles=[{"from": "a", "to": "b"}]), Dialect.CONFIGARR),
         (inst(custom_format_groups={"skip": [], "add": []}), Dialect.RECYCLARR),
         (inst(quality_profiles=[{"trash_id": "x", "min_upgrade_format_score": 5}]), Dialect.RECYCLARR),
@@ -55,6 +62,18 @@ def test_detects_dialect_from_keys_and_shapes(document: dict[str, Any], expected
 
 def test_explicit_dialect_wins_over_detection() -> None:
     assert detect_dialect({"trashGuideUrl": "x"}, override=Dialect.RECYCLARR) is Dialect.RECYCLARR
+
+
+def test_a_syncd_file_with_every_shared_key_reads_as_syncd_even_without_its_version_key() -> None:
+    document = inst(
+        root_folders=["/tv"],
+        download_clients=[{"name": "q", "implementation": "QBittorrent", "target": "qbittorrent.main"}],
+        delay_profiles=[{"default": True}],
+        remote_path_mappings=[{"host": "q", "remote_path": "/d", "local_path": "/data/d"}],
+        download_client_config={"enableCompletedDownloadHandling": True},
+        custom_formats=[{"trash_ids": ["a"], "assign_scores_to": [{"name": "p"}]}],
+    )
+    assert detect_dialect(document) is Dialect.SYNCD
 
 
 def test_syncd_keys_win_over_configarr_keys() -> None:

@@ -407,13 +407,11 @@ def test_configarr_ignores_unmanaged_and_unknown_keys_with_a_warning_naming_each
         "telemetry",
         "enableFullGitClone",
         "customFormatDefinitions",
-        "root_folders",
-        "delay_profiles",
-        "download_clients",
         "ui_config",
         "renameQualityProfiles",
         "somethingNew",
     }
+    assert inst.resources["root_folders"][0].value == "/movies"
 
 
 def test_configarr_skips_disabled_instances_and_services(write: Write) -> None:

@@ -1,9 +1,10 @@
 """The Configarr dialect: Configarr's `config.yml` turned into normalized instances. Pure: no I/O.
 
 Configarr is lenient: unknown keys are dropped, so here they are ignored with a warning naming the
-key. Keys Configarr manages but syncd does not yet (root folders, delay profiles, download
-clients, UI config, metadata profiles, inline CF definitions, profile rename/clone, telemetry, ...)
-are ignored with a warning too, so a Configarr file loads unchanged. Configarr's meanings:
+key. Keys Configarr manages but syncd does not yet (UI config, metadata profiles, telemetry, ...)
+are ignored with a warning too, so a Configarr file loads unchanged. The wiring keys (root
+folders, delay profiles, download clients with their remote paths and settings) become syncd's
+resource sections (`syncd.config.dialects.configarr_wiring`). Configarr's meanings:
 `preferred_ratio` interpolates piecewise through the TRaSH preferred size,
 `delete_unmanaged_custom_formats` deletes every CF not managed, `custom_format_groups` is a
 list of `{trash_guide, assign_scores_to}`, and `upgrade.min_format_score` is the minimum
@@ -25,6 +26,7 @@ from syncd.config.dialects import (
     Document,
     InstanceNode,
     check_keys,
+    configarr_wiring,
     fail,
     get_bool,
     get_float,
@@ -91,9 +93,6 @@ IGNORED_INSTANCE_KEYS = (
     "cloneQualityProfiles",
     "metadata_profiles",
     "delete_unmanaged_metadata_profiles",
-    "root_folders",
-    "delay_profiles",
-    "download_clients",
     "customFormatDefinitions",
 )
 INSTANCE_KEYS = (
@@ -110,6 +109,7 @@ INSTANCE_KEYS = (
     "media_naming",
     "media_naming_api",
     "media_management",
+    *configarr_wiring.KEYS,
 )
 # TRaSH quality-size files (`docs/json/<service>/quality-size/*.json`): trash_id -> type. A
 # `source: TRASH` include naming one of these (or a type) sets the quality definition; any
@@ -203,6 +203,7 @@ def parse_instance(inst: InstanceNode) -> InstanceConfig:
     check_keys(node, (*INSTANCE_KEYS, *IGNORED_INSTANCE_KEYS), strict=False, where=where)
     base_url = require_str(node, "base_url", where)
     api_key = require_str(node, "api_key", where)
+    wiring = configarr_wiring.wiring(node, inst.service)
     return InstanceConfig(
         service=inst.service,
         name=inst.name,
@@ -217,6 +218,8 @@ def parse_instance(inst: InstanceNode) -> InstanceConfig:
         media_naming=_media_naming(node),
         media_management=_media_management(node),
         delete=_delete(node),
+        resources=wiring.resources,
+        unmanaged_deletes=wiring.unmanaged,
         origin=node.origin,
     )
 
