@@ -30,7 +30,12 @@ SYNCD_TOP_LEVEL_KEYS = frozenset(
 
 # Every top-level key only Configarr has: the ones its dialect reads, ignores, or enables with.
 CONFIGARR_TOP_LEVEL_KEYS = frozenset(
-    (*configarr.GUIDE_KEYS, *configarr.IGNORED_TOP_LEVEL_KEYS, *configarr.ENABLED_KEYS)
+    (
+        *configarr.GUIDE_KEYS,
+        *configarr.IGNORED_TOP_LEVEL_KEYS,
+        *configarr.ENABLED_KEYS,
+        "customFormatDefinitions",
+    )
 )
 
 CONFIGARR_INSTANCE_KEYS = frozenset(

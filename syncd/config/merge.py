@@ -3,7 +3,7 @@
 The rules follow Recyclarr's `ServiceConfigMerger`, applied to the parsed YAML so positions
 survive: fragments apply in `include:` order and the instance itself last ("later wins").
 
-- `custom_formats` lists concatenate;
+- `custom_formats` lists concatenate, and so do Configarr's `customFormatDefinitions`;
 - `quality_profiles` merge by `(trash_id, name)`, later values winning field by field;
 - `custom_format_groups`: `{skip, add}` maps concatenate both lists, an `add` for the same
   group replacing the earlier one; Configarr's list form concatenates;
@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from syncd.config.yamlfile import YamlList, YamlMap
+
+CONCATENATED = ("custom_formats", "customFormatDefinitions")
 
 
 def merge_instance(fragments: Sequence[YamlMap], instance: YamlMap) -> YamlMap:
@@ -32,7 +34,7 @@ def merge_instance(fragments: Sequence[YamlMap], instance: YamlMap) -> YamlMap:
 
 
 def _merge_key(key: str, earlier: Any, later: Any) -> Any:
-    if key == "custom_formats" and isinstance(earlier, YamlList) and isinstance(later, YamlList):
+    if key in CONCATENATED and isinstance(earlier, YamlList) and isinstance(later, YamlList):
         return _concat(earlier, later)
     if key == "quality_profiles" and isinstance(earlier, YamlList) and isinstance(later, YamlList):
         return _merge_profiles(earlier, later)

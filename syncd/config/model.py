@@ -101,12 +101,29 @@ class CfGroupSelection(Frozen):
     origin: Origin = UNKNOWN_ORIGIN
 
 
+class AutoGroupSelection(Frozen):
+    """Which CFs a default CF group brings to a guide profile it applies to (Configarr >= 1.28
+    `trash_cfgroup_config`, or an include's `trash_cfgroup_*`): the required ones, the
+    `default` ones unless `include_optional` is off, all of them with `include_unrequired`,
+    plus `include_cfs`, minus `exclude_cfs` (which wins, required CFs included)."""
+
+    include_optional: bool = True
+    include_unrequired: bool = False
+    include_cfs: tuple[TrashRef, ...] = ()
+    exclude_cfs: tuple[TrashRef, ...] = ()
+
+
 class CfGroupsConfig(Frozen):
     # Default groups (auto-included for guide-backed profiles) the user opted out of.
     skip: tuple[TrashRef, ...] = ()
     add: tuple[CfGroupSelection, ...] = ()
     # False turns off the automatic default-group expansion (Configarr without trash profiles).
     auto_default_groups: bool = True
+    # An `add` naming no group of the guide is a warning (Configarr), not an error (syncd, Recyclarr).
+    unknown_warns: bool = False
+    # Guide profile trash_id (lowercase) -> its default groups' selection; absent: required and
+    # default CFs.
+    auto_selection: dict[str, AutoGroupSelection] = Field(default_factory=dict)
 
 
 class QualityEntry(Frozen):
@@ -237,6 +254,9 @@ class InstanceConfig(Frozen):
     delete: DeletePolicy = DeletePolicy()
     # Section key (`RESOURCE_SECTIONS`) -> its entries.
     resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
+    # TRaSH-shaped custom format JSON written in the config (Configarr `customFormatDefinitions`),
+    # over the guide's and the local folders' CFs of the same trash_id.
+    custom_format_definitions: tuple[ResourceEntry, ...] = ()
     # Section key -> names kept: the sections whose objects syncd never managed are deleted
     # (Configarr `download_clients.delete_unmanaged`, its `delay_profiles.additional`).
     unmanaged_deletes: dict[str, tuple[str, ...]] = Field(default_factory=dict)

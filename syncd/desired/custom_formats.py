@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from syncd.config.model import UNKNOWN_ORIGIN, InstanceConfig, Origin, ScoreTarget
+from syncd.config.model import UNKNOWN_ORIGIN, CfGroupsConfig, InstanceConfig, Origin, ScoreTarget
 from syncd.desired.diagnostics import Diagnostics
-from syncd.desired.groups import applies_to_profile, default_members, selected_members
+from syncd.desired.groups import applies_to_profile, auto_members, default_members, selected_members
 from syncd.desired.slots import ProfileSlot, resolve_target
 from syncd.domain.resources import CustomFormat, Specification
 from syncd.domain.state import DesiredCustomFormat
@@ -82,13 +82,12 @@ def collect_requests(
         }
         for group in catalog.cf_groups.values():
             if group.default and group.trash_id.lower() not in skipped:
-                targets = _included_profiles(group, slots)
-                origin = targets[0].origin if targets else UNKNOWN_ORIGIN
-                requests.extend(_group_requests(group, default_members(group), targets, origin))
+                requests.extend(_default_group_requests(group, slots, cfg, diags))
     for sel in cfg.add:
         found = groups.get(sel.trash_id.trash_id.lower())
         if found is None:
-            diags.error(sel.trash_id.origin, f"unknown CF group trash_id {sel.trash_id.trash_id}")
+            report = diags.warning if cfg.unknown_warns else diags.error
+            report(sel.trash_id.origin, f"unknown CF group trash_id {sel.trash_id.trash_id}")
             continue
         if sel.assign_scores_to:
             resolved = [_assign(t, None, slots, catalog, diags) for t in sel.assign_scores_to]
@@ -141,6 +140,26 @@ def _included_profiles(group: GuideCfGroup, slots: list[ProfileSlot]) -> list[As
         for slot in slots
         if slot.guide is not None and applies_to_profile(group, slot.guide.trash_id)
     ]
+
+
+def _default_group_requests(
+    group: GuideCfGroup, slots: list[ProfileSlot], cfg: CfGroupsConfig, diags: Diagnostics
+) -> list[CfRequest]:
+    """A default group's CFs for the guide profiles it applies to: its required and default
+    ones, or per profile what that profile's auto-group selection says."""
+    targets = _included_profiles(group, slots)
+    if not cfg.auto_selection:
+        origin = targets[0].origin if targets else UNKNOWN_ORIGIN
+        return _group_requests(group, default_members(group), targets, origin)
+    requests: list[CfRequest] = []
+    for slot in slots:
+        if slot.guide is None or not applies_to_profile(group, slot.guide.trash_id):
+            continue
+        selection = cfg.auto_selection.get(slot.guide.trash_id.lower())
+        members = default_members(group) if selection is None else auto_members(group, selection, diags)
+        target = Assignment(slot.name, origin=slot.config.origin)
+        requests.extend(_group_requests(group, members, [target], slot.config.origin))
+    return requests
 
 
 def _group_requests(

@@ -9,7 +9,7 @@ for guide pins older than Feb 2026, that its `exclude` does not list).
 
 from __future__ import annotations
 
-from syncd.config.model import CfGroupSelection
+from syncd.config.model import AutoGroupSelection, CfGroupSelection
 from syncd.desired.diagnostics import Diagnostics
 from syncd.guides.model import GuideCfGroup
 
@@ -17,6 +17,28 @@ from syncd.guides.model import GuideCfGroup
 def default_members(group: GuideCfGroup) -> list[str]:
     """The CFs a group brings when nothing is selected: required and default ones."""
     return [cf.trash_id for cf in group.custom_formats if cf.required or cf.default]
+
+
+def auto_members(group: GuideCfGroup, selection: AutoGroupSelection, diags: Diagnostics) -> list[str]:
+    """The CFs a default group brings to a guide profile under Configarr's auto-group selection."""
+    chosen = [
+        cf
+        for cf in group.custom_formats
+        if selection.include_unrequired or cf.required or (selection.include_optional and cf.default)
+    ]
+    picked = {cf.trash_id.lower() for cf in chosen}
+    members = {cf.trash_id.lower(): cf for cf in group.custom_formats}
+    for ref in selection.include_cfs:
+        member = members.get(ref.trash_id.lower())
+        if member is not None and ref.trash_id.lower() not in picked:
+            chosen.append(member)
+            picked.add(ref.trash_id.lower())
+    excluded = {ref.trash_id.lower() for ref in selection.exclude_cfs}
+    for ref in selection.exclude_cfs:
+        member = members.get(ref.trash_id.lower())
+        if member is not None and member.required:
+            diags.warning(ref.origin, f"excluding removes required CF '{member.name}' of '{group.name}'")
+    return [cf.trash_id for cf in chosen if cf.trash_id.lower() not in excluded]
 
 
 def selected_members(group: GuideCfGroup, selection: CfGroupSelection, diags: Diagnostics) -> list[str]:

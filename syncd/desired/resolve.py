@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from pydantic import ValidationError
+
 from syncd.config.model import Config, InstanceConfig
 from syncd.desired.custom_formats import collect_requests, desired_custom_formats
 from syncd.desired.diagnostics import Diagnostics
@@ -27,6 +29,21 @@ from syncd.guides.model import GuideBrokenFile, GuideCatalog, GuideCustomFormat,
 _UNKNOWN_REFERENCE = re.compile(r"unknown .*(trash_id|custom format|key|type)")
 
 
+def inline_custom_formats(instance: InstanceConfig, diags: Diagnostics) -> dict[str, GuideCustomFormat]:
+    """The CFs written in the config (Configarr `customFormatDefinitions`), by trash_id, later
+    ones winning; one that is not TRaSH-shaped is an error at its line."""
+    found: dict[str, GuideCustomFormat] = {}
+    for entry in instance.custom_format_definitions:
+        try:
+            custom_format = GuideCustomFormat.model_validate({**entry.value, "source": str(entry.origin)})
+        except (ValidationError, TypeError) as exc:
+            problem = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "not a mapping"
+            diags.error(entry.origin, f"customFormatDefinitions: not a TRaSH custom format: {problem}")
+            continue
+        found[custom_format.trash_id] = custom_format
+    return found
+
+
 def resolve_instance(
     instance: InstanceConfig,
     catalog: GuideCatalog,
@@ -35,7 +52,8 @@ def resolve_instance(
 ) -> DesiredInstance:
     """What `instance` wants on its server. Local CFs replace guide CFs with the same trash_id."""
     diags = Diagnostics(instance.address)
-    available = {**catalog.custom_formats, **(local_custom_formats or {})}
+    local_custom_formats = {**(local_custom_formats or {}), **inline_custom_formats(instance, diags)}
+    available = {**catalog.custom_formats, **local_custom_formats}
     slots = plan_slots(instance, catalog, diags)
     requests = collect_requests(instance, catalog, slots, diags)
     custom_formats = desired_custom_formats(requests, available, diags)

@@ -122,3 +122,53 @@ def test_without_delete_switches_nothing_unmanaged_goes(write: Write) -> None:
     (inst,) = load_config(path, env={}).instances
     assert inst.unmanaged_deletes == {}
     assert values(inst, "download_clients") == [{"name": "q", "implementation": "Transmission"}]
+
+
+PROFILES = """
+    customFormatDefinitions:
+      - {trash_id: global-cf, name: Global, specifications: []}
+    sonarr:
+      main:
+        base_url: http://sonarr:8989
+        api_key: sonarr-key-0123
+        include:
+          - template: 72dae194fc92bf828f32cde7744e51a1
+            source: TRASH
+            trash_cfgroup_include_unrequired: true
+            trash_cfgroup_exclude_cfs: [{id: cf-b}]
+        trash_cfgroup_config:
+          include_optional: false
+          include_cfs: [{id: cf-a}]
+        customFormatDefinitions:
+          - {trash_id: own-cf, name: Own, specifications: []}
+        quality_profiles:
+          - name: Old
+            qualities: [{name: WEB 1080p}]
+        custom_formats:
+          - trash_ids: [own-cf]
+            assign_scores_to: [{name: Old, score: 5}]
+        renameQualityProfiles: [{from: Old, to: New}]
+        cloneQualityProfiles: [{from: New, to: Copy}]
+"""
+
+
+def test_rename_then_clone_profiles_and_their_scores(write: Write) -> None:
+    (inst,) = load_config(write("config.yml", PROFILES), env={}).instances
+    assert [p.name for p in inst.quality_profiles if p.trash_id is None] == ["New", "Copy"]
+    ((targets),) = [e.assign_scores_to for e in inst.custom_formats]
+    assert [(t.name, t.score) for t in targets] == [("New", 5), ("Copy", 5)]
+
+
+def test_auto_group_selection_per_include_over_the_instance_default(write: Write) -> None:
+    (inst,) = load_config(write("config.yml", PROFILES), env={}).instances
+    selection = inst.custom_format_groups.auto_selection["72dae194fc92bf828f32cde7744e51a1"]
+    assert (selection.include_optional, selection.include_unrequired) == (False, True)
+    assert [r.trash_id for r in selection.include_cfs] == ["cf-a"]
+    assert [r.trash_id for r in selection.exclude_cfs] == ["cf-b"]
+    assert inst.custom_format_groups.unknown_warns
+
+
+def test_custom_format_definitions_global_before_the_instances_own(write: Write) -> None:
+    (inst,) = load_config(write("config.yml", PROFILES), env={}).instances
+    assert [e.value["trash_id"] for e in inst.custom_format_definitions] == ["global-cf", "own-cf"]
+    assert inst.custom_format_definitions[0].origin.line == 2

@@ -406,9 +406,7 @@ def test_configarr_ignores_unmanaged_and_unknown_keys_with_a_warning_naming_each
     assert warned == {
         "telemetry",
         "enableFullGitClone",
-        "customFormatDefinitions",
         "ui_config",
-        "renameQualityProfiles",
         "somethingNew",
     }
     assert inst.resources["root_folders"][0].value == "/movies"

@@ -26,6 +26,7 @@ from syncd.config.dialects import (
     Document,
     InstanceNode,
     check_keys,
+    configarr_profiles,
     configarr_wiring,
     fail,
     get_bool,
@@ -47,6 +48,7 @@ from syncd.config.model import (
     DEFAULT_REF,
     DEFAULT_TEMPLATES_URL,
     DEFAULT_TRASH_GUIDES_URL,
+    AutoGroupSelection,
     CfGroupsConfig,
     CfGroupSelection,
     CustomFormatEntry,
@@ -59,6 +61,7 @@ from syncd.config.model import (
     QualityDefinitionConfig,
     QualityProfileConfig,
     QualitySizeOverride,
+    ResourceEntry,
     ScoreTarget,
     Service,
     TrashRef,
@@ -81,19 +84,17 @@ ENABLED_KEYS = tuple(f"{s}Enabled" for s in (*SERVICES, *UNSUPPORTED_SERVICES))
 IGNORED_TOP_LEVEL_KEYS = (
     "enableFullGitClone",
     "telemetry",
-    "customFormatDefinitions",
     "compatibilityTrashGuide20260219Enabled",
     "silenceTrashConflictWarnings",
     "silenceRequiredCfGroupExclusionWarnings",
 )
+# Configarr >= 1.28: how default CF groups fill guide profiles, per instance and per include.
+AUTO_GROUP_KEYS = ("include_optional", "include_unrequired", "include_cfs", "exclude_cfs")
+AUTO_GROUP_INCLUDE_KEYS = tuple(f"trash_cfgroup_{key}" for key in AUTO_GROUP_KEYS)
 IGNORED_INSTANCE_KEYS = (
-    "trash_cfgroup_config",
     "ui_config",
-    "renameQualityProfiles",
-    "cloneQualityProfiles",
     "metadata_profiles",
     "delete_unmanaged_metadata_profiles",
-    "customFormatDefinitions",
 )
 INSTANCE_KEYS = (
     "base_url",
@@ -109,6 +110,10 @@ INSTANCE_KEYS = (
     "media_naming",
     "media_naming_api",
     "media_management",
+    "renameQualityProfiles",
+    "cloneQualityProfiles",
+    "trash_cfgroup_config",
+    "customFormatDefinitions",
     *configarr_wiring.KEYS,
 )
 # TRaSH quality-size files (`docs/json/<service>/quality-size/*.json`): trash_id -> type. A
@@ -130,7 +135,14 @@ def read_document(document: YamlMap, *, config_dir: Path) -> Document:
     _ignore(document, IGNORED_TOP_LEVEL_KEYS, where="the top level")
     check_keys(
         document,
-        (*GUIDE_KEYS, *IGNORED_TOP_LEVEL_KEYS, *SERVICES, *UNSUPPORTED_SERVICES, *ENABLED_KEYS),
+        (
+            *GUIDE_KEYS,
+            *IGNORED_TOP_LEVEL_KEYS,
+            "customFormatDefinitions",
+            *SERVICES,
+            *UNSUPPORTED_SERVICES,
+            *ENABLED_KEYS,
+        ),
         strict=False,
         where="the top level",
     )
@@ -144,8 +156,26 @@ def read_document(document: YamlMap, *, config_dir: Path) -> Document:
             if get_bool(node, "enabled") is False:
                 log.info("config.instance.disabled", instance=f"{service}.{name}")
                 continue
-            instances.append(InstanceNode(service, name, node))
+            instances.append(InstanceNode(service, name, _with_global_definitions(document, node)))
     return Document(instances=tuple(instances), guides=_guides(document, config_dir))
+
+
+def _with_global_definitions(document: YamlMap, node: YamlMap) -> YamlMap:
+    """The instance with the top-level `customFormatDefinitions` before its own (Configarr
+    applies templates', then the global, then the instance's; later wins per trash_id)."""
+    shared = get_list(document, "customFormatDefinitions")
+    if not shared:
+        return node
+    combined = YamlList(shared.origin)
+    own = get_list(node, "customFormatDefinitions")
+    for source in (shared, own):
+        for index, item in enumerate(source):
+            combined.add(item, source.origin_of(index))
+    result = YamlMap(node.origin, node)
+    result.key_origins = dict(node.key_origins)
+    result["customFormatDefinitions"] = combined
+    result.key_origins["customFormatDefinitions"] = document.origin_of("customFormatDefinitions")
+    return result
 
 
 def _guides(document: YamlMap, config_dir: Path) -> GuidesConfig:
@@ -189,6 +219,10 @@ def trash_include_fragment(entry: YamlMap, service: Service) -> YamlMap:
     else:
         profile = YamlMap(entry.origin, {"trash_id": template})
         profile.key_origins["trash_id"] = origin
+        for key in AUTO_GROUP_INCLUDE_KEYS:
+            if key in entry:
+                profile[key] = entry[key]
+                profile.key_origins[key] = entry.origin_of(key)
         profiles = YamlList(entry.origin)
         profiles.add(profile, entry.origin)
         fragment["quality_profiles"] = profiles
@@ -204,23 +238,38 @@ def parse_instance(inst: InstanceNode) -> InstanceConfig:
     base_url = require_str(node, "base_url", where)
     api_key = require_str(node, "api_key", where)
     wiring = configarr_wiring.wiring(node, inst.service)
+    profile_nodes = list_maps(get_list(node, "quality_profiles"), "quality_profiles")
+    groups = _custom_format_groups(node).model_copy(
+        update={"auto_selection": _auto_selection(node, profile_nodes)}
+    )
+    profiles, formats, groups = configarr_profiles.rename_and_clone(
+        node, tuple(_profile(p) for p in profile_nodes), _custom_formats(node), groups
+    )
     return InstanceConfig(
         service=inst.service,
         name=inst.name,
         base_url=base_url.rstrip("/"),
         api_key=SecretStr(api_key),
-        custom_formats=_custom_formats(node),
-        custom_format_groups=_custom_format_groups(node),
-        quality_profiles=tuple(
-            _profile(p) for p in list_maps(get_list(node, "quality_profiles"), "quality_profiles")
-        ),
+        custom_formats=formats,
+        custom_format_groups=groups,
+        quality_profiles=profiles,
         quality_definition=_quality_definition(node),
         media_naming=_media_naming(node),
         media_management=_media_management(node),
         delete=_delete(node),
+        custom_format_definitions=_definitions(node),
         resources=wiring.resources,
         unmanaged_deletes=wiring.unmanaged,
         origin=node.origin,
+    )
+
+
+def _definitions(node: YamlMap) -> tuple[ResourceEntry, ...]:
+    """`customFormatDefinitions`: TRaSH-shaped CF JSON, checked when the guides are read."""
+    items = get_list(node, "customFormatDefinitions")
+    return tuple(
+        ResourceEntry(value=to_plain(item) if isinstance(item, YamlMap) else item, origin=items.origin_of(i))
+        for i, item in enumerate(items)
     )
 
 
@@ -285,7 +334,31 @@ def _custom_format_groups(node: YamlMap) -> CfGroupsConfig:
                     origin=guide.origin,
                 )
             )
-    return CfGroupsConfig(add=tuple(selections))
+    return CfGroupsConfig(add=tuple(selections), unknown_warns=True)
+
+
+def _auto_selection(node: YamlMap, profiles: list[YamlMap]) -> dict[str, AutoGroupSelection]:
+    """Guide profile trash_id -> its default groups' selection: the include's
+    `trash_cfgroup_*` over the instance's `trash_cfgroup_config`, key by key."""
+    instance = get_map(node, "trash_cfgroup_config") or YamlMap(node.origin)
+    check_keys(instance, AUTO_GROUP_KEYS, strict=False, where="trash_cfgroup_config")
+    selections: dict[str, AutoGroupSelection] = {}
+    for profile in profiles:
+        trash_id = get_str(profile, "trash_id")
+        own = [key for key in AUTO_GROUP_KEYS if f"trash_cfgroup_{key}" in profile]
+        if trash_id is None or not (own or instance):
+            continue
+        where = {
+            key: (profile, f"trash_cfgroup_{key}") if key in own else (instance, key)
+            for key in AUTO_GROUP_KEYS
+        }
+        selections[trash_id.lower()] = AutoGroupSelection(
+            include_optional=get_bool(*where["include_optional"]) is not False,
+            include_unrequired=bool(get_bool(*where["include_unrequired"])),
+            include_cfs=_id_refs(*where["include_cfs"]),
+            exclude_cfs=_id_refs(*where["exclude_cfs"]),
+        )
+    return selections
 
 
 def _id_refs(node: YamlMap, key: str) -> tuple[TrashRef, ...]:
@@ -309,6 +382,7 @@ def _profile(node: YamlMap) -> QualityProfileConfig:
             "quality_sort",
             "language",
             "qualities",
+            *AUTO_GROUP_INCLUDE_KEYS,  # set by `source: TRASH` includes
         ),
         strict=False,
         where="a quality profile",
