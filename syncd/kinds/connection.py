@@ -13,6 +13,9 @@ exist; a failure comes back as the server's own message and stops the instance).
 implementation offers is the server's to say: its `/schema` template (or the live object) marks
 each `on...` flag with a `supportsOn...` twin, and a flag the implementation does not offer, or
 a setting the resource does not have, is an error naming the entry's line, never sent.
+
+`target: plex.main` fills `host`, `port`, `useSsl`, `urlBase` and `authToken` from that Plex
+instance (its `peer_url`, else `base_url`, and its token).
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from typing import Any, ClassVar
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import Found, Request, Resolved, Wanted, Wants
-from syncd.kinds.provider import ServarrProvider
+from syncd.kinds.base import Context, Found, Peer, Request, Resolved, Wanted, Wants
+from syncd.kinds.provider import ServarrProvider, url_fields
 
 
 def offered_events(resource: Mapping[str, Any]) -> list[str]:
@@ -37,8 +40,15 @@ class Connection(ServarrProvider):
     services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
     section: ClassVar[str] = "connections"
     endpoint: ClassVar[str] = "notification"
+    targets: ClassVar[frozenset[str]] = frozenset({"plex"})
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def fields_from_peer(self, peer: Peer, context: Context) -> Mapping[str, Any]:
+        fields = url_fields(peer.url)
+        if peer.secret is not None:
+            fields["authToken"] = peer.secret
+        return fields
+
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         problems: list[Diagnostic] = []
         kept: list[ResourceEntry] = []
         for entry in entries:
@@ -52,7 +62,7 @@ class Connection(ServarrProvider):
                 )
             else:
                 kept.append(entry)
-        wants = super().wanted(tuple(kept), instance=instance, service=service)
+        wants = super().wanted(tuple(kept), context)
         objects = tuple(
             replace(w, value={k: v for k, v in w.value.items() if k != "enable"}) for w in wants.objects
         )

@@ -48,6 +48,13 @@ def test_configarr_full_example_syncs_its_wiring_and_converges(
     assert "FullProfile" not in {p["name"] for p in sonarr.quality_profiles.values()}
     assert any(cf["name"] == "Language: Not English" for cf in radarr.custom_formats.values())
     assert [f["path"] for f in radarr.root_folders.rows.values()] == ["/data/library/movies"]
+    assert [(m["host"], m["remotePath"]) for m in radarr.remote_path_mappings.rows.values()] == [
+        ("qbittorrent", "/downloads/movies/")
+    ]
+    delays = {tuple(p["tags"]): p for p in radarr.delay_profiles.rows.values()}
+    assert delays[()]["torrentDelay"] == 5 and delays[()]["order"] == 2147483647
+    assert [p["torrentDelay"] for tags, p in delays.items() if tags] == [60]
+    assert radarr.download_client_config["autoRedownloadFailed"] is True
     stack.reset_requests()
     again = run("plan", "-c", config)
     assert again.code == 0, again.err

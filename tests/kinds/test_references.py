@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from syncd.config.model import Origin, ResourceEntry
 from syncd.kinds.base import Context, Peer
+from syncd.kinds.connection import Connection
 from syncd.kinds.download_client import DownloadClient
 from syncd.kinds.provider import ServarrProvider
 
@@ -77,3 +78,18 @@ def test_a_kind_that_takes_no_target_says_so() -> None:
     wants = Untargeted().wanted(entry(target="qbittorrent.main"), CONTEXT)
     assert wants.objects == ()
     assert wants.diagnostics[0].message == "untargeted: untargeted takes no target (write its fields out)"
+
+
+def test_a_plex_connection_takes_host_and_token_from_its_target() -> None:
+    peers = {"plex.main": Peer("plex.main", "plex", "http://plex:32400", secret="plex-token")}
+    entry = ResourceEntry(
+        value={"name": "Plex", "implementation": "PlexServer", "target": "plex.main"}, origin=AT
+    )
+    (wanted,) = Connection().wanted((entry,), Context("sonarr.main", "sonarr", peers=peers)).objects
+    assert wanted.value["fields"] == {
+        "host": "plex",
+        "port": 32400,
+        "useSsl": False,
+        "urlBase": "",
+        "authToken": "plex-token",
+    }
