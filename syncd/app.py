@@ -32,13 +32,13 @@ from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.kinds import registry
-from syncd.kinds.base import ShapeError
+from syncd.kinds.base import Context, ShapeError
 from syncd.live import http as live_http
 from syncd.live import qbittorrent, servarr
 from syncd.plan import build, deletes, ordering
 from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
-from syncd.plan.model import InstancePlan, Plan
+from syncd.plan.model import Action, InstancePlan, Plan
 from syncd.state import ownership as ownership_store
 
 if TYPE_CHECKING:
@@ -230,16 +230,15 @@ def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient
     )
 
 
-def kind_states(instance: InstanceConfig) -> list[plan_engine.KindState]:
-    """Each registry kind of the instance's service with what the config wants of it."""
+def kind_states(
+    instance: InstanceConfig, desired: DesiredInstance | None = None
+) -> list[plan_engine.KindState]:
+    """Each registry kind of the instance's service with what the config (and, for the
+    TRaSH-backed kinds, its resolved `desired` state) wants of it."""
+    context = Context(instance.address, instance.service, desired=desired)
     return [
         plan_engine.KindState(
-            kind=kind,
-            wants=kind.wanted(
-                tuple(instance.resources.get(kind.section, ())),
-                instance=instance.address,
-                service=instance.service,
-            ),
+            kind=kind, wants=kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
         )
         for kind in registry.for_service(instance.service)
     ]
@@ -255,7 +254,9 @@ async def _read_kinds(
         if s.wants.objects or s.wants.diagnostics or s.wants.delete.owned or s.wants.delete.unmanaged
     ]
     paths = sorted({path for s in used for path in s.kind.reads})
-    reads = await gateway.read(paths) if paths else {}
+    missing = [p for p in paths if p not in gateway.fetched]
+    reads = {p: gateway.fetched[p] for p in paths if p in gateway.fetched}
+    reads.update(await gateway.read(missing) if missing else {})
     return [
         plan_engine.KindState(kind=s.kind, wants=s.wants, found=s.kind.found(reads), reads=reads)
         for s in used
@@ -294,7 +295,7 @@ async def _plan_instance(
             if build.deletes_profiles(plan):
                 media = "series" if instance.service == "sonarr" else "movies"
                 plan = build.spare_profiles_in_use(plan, await gateway.profiles_in_use(), media=media)
-            states, reads = await _read_kinds(gateway, kind_states(instance))
+            states, reads = await _read_kinds(gateway, kind_states(instance, desired))
             counts[instance.address] = client.stats.total()
     except (ApiError, ShapeError) as exc:
         # Without the instance prefix: the plan and every renderer name the instance already.
@@ -310,7 +311,7 @@ async def _plan_instance(
     notes = (Diagnostic(location=instance.address, message=moved, severity="warning"),) if moved else ()
     plan = plan.model_copy(
         update={
-            "changes": tuple(kinds.changes) + plan.changes,
+            "changes": plan.changes + tuple(kinds.changes),
             "diagnostics": plan.diagnostics + tuple(kinds.diagnostics) + notes,
             "live_fingerprint": servarr.fingerprint({"core": live.fingerprint, **reads})
             if reads
@@ -443,32 +444,34 @@ async def apply_plan(
         )
         async with _client(inst, settings) as client:
             writer = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
+            # The custom formats and profiles (still the old core) first, as the plan lists them.
+            core = await executing.execute(
+                core_plan, state.live, writer, state.ownership, on_event=sink, should_stop=should_stop
+            )
+            save(core.ownership)
+            if not core.ok:
+                pending = tuple(c.address for c in kind_changes if c.action is not Action.NOOP)
+                return dataclasses.replace(core, not_applied=core.not_applied + pending)
             kinds = await apply_engine.execute(
                 kind_changes,
                 state.kinds,
                 writer,
-                state.ownership,
+                core.ownership,
                 instance=instance_plan.instance,
                 save=save,
                 on_event=sink,
                 should_stop=should_stop,
             )
-            if kinds.failed or kinds.stopped:
-                done = set(kinds.applied)
-                result = executing.ApplyResult(
-                    instance=instance_plan.instance,
-                    applied=tuple(kinds.applied),
-                    not_applied=tuple(c.address for c in instance_plan.actionable if c.address not in done),
-                    ownership=kinds.ownership,
-                    failed=kinds.failed,
-                    error=kinds.error,
-                    stopped=kinds.stopped,
-                )
-            else:
-                core = await executing.execute(
-                    core_plan, state.live, writer, kinds.ownership, on_event=sink, should_stop=should_stop
-                )
-                result = dataclasses.replace(core, applied=tuple(kinds.applied) + core.applied)
+            done = set(core.applied) | set(kinds.applied)
+            result = executing.ApplyResult(
+                instance=instance_plan.instance,
+                applied=core.applied + tuple(kinds.applied),
+                not_applied=tuple(c.address for c in instance_plan.actionable if c.address not in done),
+                ownership=kinds.ownership,
+                failed=kinds.failed,
+                error=kinds.error,
+                stopped=kinds.stopped,
+            )
         save(result.ownership)
         return result
 

@@ -1,8 +1,8 @@
 """Execute one instance's plan through a `Writer`, in dependency order.
 
-Custom formats first (creates and updates run a few at a time), then the quality
-definitions in one bulk write, naming, media management, quality profiles (which must
-list every custom format id the server has, so they come after the CFs), and deletes last.
+Custom formats first (creates and updates run a few at a time), then quality profiles
+(which must list every custom format id the server has, so they come after the CFs), and
+deletes last.
 The first failed write stops the instance: the result says what was applied and what was
 not, and the next run converges. Progress is reported through `on_event`, never printed.
 
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
+from syncd.domain.resources import CustomFormat, QualityProfile
 from syncd.domain.state import LiveCustomFormat, LiveInstance, Ownership
 from syncd.errors import ApplyError, SyncdError
 from syncd.plan import build
@@ -33,13 +33,6 @@ class Writer(Protocol):
     async def create_custom_format(self, cf: CustomFormat) -> LiveCustomFormat: ...
     async def update_custom_format(self, live: LiveCustomFormat, cf: CustomFormat) -> LiveCustomFormat: ...
     async def delete_custom_format(self, cf_id: int) -> None: ...
-    async def update_quality_definitions(
-        self, items: Sequence[tuple[Mapping[str, Any], QualitySize, str]]
-    ) -> list[Any]: ...
-    async def update_naming(self, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any: ...
-    async def update_media_management(
-        self, base_raw: Mapping[str, Any], fields: Mapping[str, Any]
-    ) -> Any: ...
     async def create_profile(self, profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]) -> Any: ...
     async def update_profile(
         self, live_raw: Mapping[str, Any], profile: QualityProfile, *, cf_ids_by_name: Mapping[str, int]
@@ -115,10 +108,6 @@ async def execute(
     stopped = False
     try:
         await _custom_formats(run, [c for c in pending if _is(c, ResourceType.CUSTOM_FORMAT, upsert=True)])
-        await _quality_definitions(run, [c for c in pending if c.type == ResourceType.QUALITY_DEFINITION])
-        for change in pending:
-            if change.type in (ResourceType.MEDIA_NAMING, ResourceType.MEDIA_MANAGEMENT):
-                await _write(run, change, _singleton(run, change))
         for change in pending:
             if _is(change, ResourceType.QUALITY_PROFILE, upsert=True):
                 await _write(run, change, _profile(run, change))
@@ -238,37 +227,6 @@ async def _create_cf(run: _Run, change: Change, cf: CustomFormat) -> None:
     created = await run.writer.create_custom_format(cf)
     run.created_ids[change.address] = created.id
     run.cf_ids_by_name[cf.name] = created.id
-
-
-async def _quality_definitions(run: _Run, changes: list[Change]) -> None:
-    if not changes:
-        return
-    live_by_id = {d.id: d for d in run.live.quality_definitions}
-    items = []
-    for change in changes:
-        assert change.after is not None and change.live_id is not None
-        after = dict(change.after)
-        title = str(after.pop("title"))
-        items.append((live_by_id[change.live_id].raw, QualitySize.model_validate(after), title))
-    if run.should_stop():
-        raise _Stopped
-    for change in changes:
-        run.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
-    try:
-        await run.writer.update_quality_definitions(items)
-    except SyncdError as exc:
-        raise _Failed(changes[0].address, exc) from exc
-    for change in changes:
-        run.applied.append(change.address)
-        run.on_event("apply.change.done", {"address": change.address, "action": change.action.value})
-
-
-async def _singleton(run: _Run, change: Change) -> None:
-    fields = dict(change.after or {})
-    if change.type == ResourceType.MEDIA_NAMING:
-        await run.writer.update_naming(run.live.naming, fields)
-    else:
-        await run.writer.update_media_management(run.live.media_management, fields)
 
 
 async def _profile(run: _Run, change: Change) -> None:

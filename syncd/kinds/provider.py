@@ -34,6 +34,7 @@ from pydantic import Field, ValidationError
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
 from syncd.kinds.base import (
+    Context,
     EntryModel,
     Found,
     Resolved,
@@ -86,7 +87,7 @@ class ServarrProvider(RestCollection):
                     paths.add(f"fields.{item['name']}")
         return frozenset(paths)
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects: list[Wanted] = []
         problems: list[Diagnostic] = []
         for entry in entries:

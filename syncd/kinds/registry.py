@@ -13,11 +13,17 @@ from syncd.kinds.connection import Connection
 from syncd.kinds.delay_profile import DelayProfile
 from syncd.kinds.download_client import DownloadClient
 from syncd.kinds.download_client_config import DownloadClientConfig
+from syncd.kinds.media_management import MediaManagement
+from syncd.kinds.naming import MediaNaming
+from syncd.kinds.quality_definition import QualityDefinition
 from syncd.kinds.remote_path_mapping import RemotePathMapping
 from syncd.kinds.root_folder import RootFolder
 from syncd.kinds.tag import Tag
 
 KINDS: tuple[Kind, ...] = (
+    QualityDefinition(),
+    MediaNaming(),
+    MediaManagement(),
     Tag(),
     RootFolder(),
     DownloadClient(),

@@ -3,7 +3,7 @@
 `ServarrGateway.fetch()` reads everything the planner needs at once and returns a
 `LiveInstance` holding domain values and the raw API objects. The write methods take domain
 values plus the raw object they replace, and always send whole objects (the server resets
-anything a PUT leaves out). JSON shapes live in `syncd.live.mapping`; HTTP and error
+anything a PUT leaves out). JSON shapes live in `syncd.kinds.servarr_json`; HTTP and error
 translation live in `syncd.live.http`.
 
 Reads per fetch: a `system/status` probe (an unreachable server fails there, once), then
@@ -21,11 +21,11 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from syncd.domain.resources import CustomFormat, QualityProfile, QualitySize
+from syncd.domain.resources import CustomFormat, QualityProfile
 from syncd.domain.state import LiveCustomFormat, LiveInstance, LiveQualityDefinition, Service
 from syncd.errors import ApiError
+from syncd.kinds import servarr_json as mapping
 from syncd.kinds.base import Request
-from syncd.live import mapping
 from syncd.live.http import ApiClient
 
 APP_NAMES: Mapping[Service, str] = {"sonarr": "Sonarr", "radarr": "Radarr"}
@@ -44,6 +44,8 @@ class ServarrGateway:
         self.service = service
         self.name = name
         self._language_ids: dict[str, int] | None = None
+        # The raw replies `fetch` read, by path (the resource kinds reuse them).
+        self.fetched: dict[str, Any] = {}
 
     @property
     def address(self) -> str:
@@ -69,6 +71,7 @@ class ServarrGateway:
         if self.service == "radarr":
             paths.append("language")
         raw = dict(zip(paths, await self._get_all(paths), strict=True))
+        self.fetched = raw
         for path in paths:
             expected = dict if path.startswith(("system/", "config/")) else list
             self._expect(path, raw[path], expected)
@@ -253,25 +256,6 @@ class ServarrGateway:
             raise self._bad_reply(
                 "qualityprofile", f"a profile object is malformed ({_first_line(exc)})"
             ) from None
-
-    # --- quality definitions and singletons -----------------------------------------------
-
-    async def update_quality_definitions(
-        self, items: Sequence[tuple[Mapping[str, Any], QualitySize, str]]
-    ) -> list[Any]:
-        """One bulk PUT of the changed definitions only; returns what the server sends back."""
-        body = mapping.quality_definitions_to_api(items, size_limit=SIZE_LIMITS[self.service])
-        result = await self.client.put("qualitydefinition/update", body)
-        return list(result or [])
-
-    async def update_naming(self, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
-        return await self._put_singleton("config/naming", base_raw, fields)
-
-    async def update_media_management(self, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
-        return await self._put_singleton("config/mediamanagement", base_raw, fields)
-
-    async def _put_singleton(self, path: str, base_raw: Mapping[str, Any], fields: Mapping[str, Any]) -> Any:
-        return await self.client.put(f"{path}/{base_raw['id']}", mapping.merge_singleton(base_raw, fields))
 
     # --- resource kinds ---------------------------------------------------------------------
 

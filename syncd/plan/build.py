@@ -4,7 +4,8 @@ Matching follows Recyclarr's ID-first rule: a stored id that still exists wins (
 renames update the same server object); otherwise a single case-insensitive name match is
 adopted; two name matches are an error for that object; no match means create. Deletes are
 planned only for what the delete policy allows. Changes come out in apply order: custom
-formats, quality definitions, naming, media management, quality profiles, then deletes.
+formats, quality profiles, then deletes. (Quality definitions, naming and media management
+are resource kinds of `syncd.kinds`.)
 
 A qBittorrent instance has one resource, its preferences (`build_preferences_plan`), diffed
 like the naming and media-management singletons.
@@ -39,14 +40,11 @@ class ResourceType(StrEnum):
     """Kinds of resource, in the order apply runs them (deletes run last, in reverse)."""
 
     CUSTOM_FORMAT = "custom_format"
-    QUALITY_DEFINITION = "quality_definition"
-    MEDIA_NAMING = "media_naming"
-    MEDIA_MANAGEMENT = "media_management"
     QUALITY_PROFILE = "quality_profile"
     QBITTORRENT_PREFERENCES = "qbittorrent_preferences"
 
 
-_SINGLETONS = {ResourceType.MEDIA_NAMING, ResourceType.MEDIA_MANAGEMENT, ResourceType.QBITTORRENT_PREFERENCES}
+_SINGLETONS = {ResourceType.QBITTORRENT_PREFERENCES}
 _ORDER = list(ResourceType)
 
 
@@ -87,9 +85,6 @@ class _Context:
 def build_instance_plan(desired: DesiredInstance, live: LiveInstance, ownership: Ownership) -> InstancePlan:
     ctx = _Context(desired=desired, live=live, ownership=ownership)
     _plan_custom_formats(ctx)
-    _plan_quality_sizes(ctx)
-    _plan_singleton(ctx, ResourceType.MEDIA_NAMING, desired.naming, live.naming)
-    _plan_singleton(ctx, ResourceType.MEDIA_MANAGEMENT, desired.media_management, live.media_management)
     _plan_profiles(ctx)
     _plan_custom_format_deletes(ctx)
     _plan_profile_deletes(ctx)
@@ -210,61 +205,6 @@ def _plan_custom_formats(ctx: _Context) -> None:
                 reason=reason,
             )
         )
-
-
-def _plan_quality_sizes(ctx: _Context) -> None:
-    sizes = ctx.desired.quality_sizes
-    titles = ctx.desired.quality_titles
-    if sizes is None and not titles:
-        return
-    live_by_quality = {d.size.quality: d for d in ctx.live.quality_definitions}
-    wanted = {s.quality: s for s in sizes or ()}
-    for quality in sorted(set(wanted) | set(titles)):
-        live_def = live_by_quality.get(quality)
-        if live_def is None:
-            ctx.error(f"{ctx.instance}.quality_definition", f"the server has no quality named {quality!r}")
-            continue
-        size = wanted.get(quality, live_def.size)
-        if all(
-            normalize.sizes_equal(getattr(live_def.size, k), getattr(size, k))
-            for k in ("min", "preferred", "max")
-        ):
-            size = live_def.size
-        before = {**_dump(live_def.size), "title": live_def.title}
-        after = {**_dump(size), "title": titles.get(quality, live_def.title)}
-        ctx.add(
-            _change(
-                ctx.instance,
-                ResourceType.QUALITY_DEFINITION,
-                quality,
-                live_id=live_def.id,
-                before=before,
-                after=after,
-                reason="quality_definition",
-            )
-        )
-
-
-def _plan_singleton(
-    ctx: _Context, kind: ResourceType, wanted: Mapping[str, Any] | None, live: Mapping[str, Any]
-) -> None:
-    if wanted is None:
-        return
-    unknown = sorted(k for k in wanted if k not in live)
-    if unknown:
-        ctx.error(f"{ctx.instance}.{kind.value}", f"the server has no field(s) {', '.join(unknown)}")
-        return
-    before = {k: live[k] for k in sorted(wanted)}
-    ctx.add(
-        _change(
-            ctx.instance,
-            kind,
-            kind.value,
-            before=before,
-            after=dict(sorted(wanted.items())),
-            reason=kind.value,
-        )
-    )
 
 
 def build_preferences_plan(

@@ -21,6 +21,7 @@ from typing import Any
 
 from syncd.domain.state import Ownership
 from syncd.errors import Diagnostic
+from syncd.kinds import base
 from syncd.kinds.base import Found, Kind, Wanted, Wants
 from syncd.plan import diff as diffing
 from syncd.plan import ordering
@@ -44,6 +45,13 @@ class KindState:
 
     def wanted_by_key(self, key: str) -> Wanted | None:
         return next((w for w in self.wants.objects if w.key == key), None)
+
+    def wanted_for(self, change: Change) -> Wanted | None:
+        """The wanted object `change` was planned from (by key; objects of a fixed kind, which
+        syncd does not own, by name)."""
+        if change.key:
+            return self.wanted_by_key(change.key)
+        return next((w for w in self.wants.objects if w.name == change.name), None)
 
     def found_by_id(self, object_id: int | None) -> Found | None:
         return next((f for f in self.found if f.id == object_id), None)
@@ -81,18 +89,19 @@ def _apply_rank(change: Change, rank: Mapping[str, int]) -> tuple[int, int, str]
 
 def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindPlan:
     kind, result = state.kind, KindPlan(diagnostics=list(state.wants.diagnostics))
-    owned = ownership.objects.get(kind.name, {})
+    fixed = base.is_fixed(kind)
+    owned = {} if fixed else ownership.objects.get(kind.name, {})
     by_id = {f.id: f for f in state.found if f.id is not None}
     claimed: set[int] = set()
     for wanted in sorted(state.wants.objects, key=lambda w: w.name.lower()):
-        address = f'{instance}.{kind.name}["{wanted.name}"]'
+        address = _address(kind, instance, wanted.name)
         match: Found | None = None
         owned_id = owned.get(wanted.key)
         if owned_id is not None and owned_id in by_id and owned_id not in claimed:
             match = by_id[owned_id]
         else:
             hits = [f for f in state.found if f.name.lower() == wanted.name.lower() and f.id not in claimed]
-            if len(hits) > 1:
+            if len(hits) > 1 and not fixed:
                 result.diagnostics.append(
                     Diagnostic(
                         location=address,
@@ -102,15 +111,33 @@ def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindP
                 )
                 continue
             match = hits[0] if hits else None
+        if match is None and fixed:
+            result.diagnostics.append(
+                Diagnostic(
+                    location=f"{instance}.{kind.name}",
+                    message=f"the server has no {kind.name.replace('_', ' ')} named {wanted.name!r}",
+                )
+            )
+            continue
+        problems = base.problems(kind, wanted, match, state.reads)
+        if problems:
+            where = wanted.origin or address
+            result.diagnostics.extend(Diagnostic(location=where, message=p) for p in problems)
+            continue
         if match is not None and match.id is not None:
             claimed.add(match.id)
         reason = wanted.reason or kind.section
-        if match is not None and owned_id != match.id:
+        if match is not None and owned_id != match.id and not fixed:
             reason = f"{reason}; adopted existing {kind.name} by name"
         stored = ownership.secrets.get(kind.name, {}).get(wanted.key, {})
         result.changes.append(_change(state, instance, wanted, match, stored, reason))
-    result.changes.extend(_deletes(state, owned, claimed, instance))
+    if not fixed:
+        result.changes.extend(_deletes(state, owned, claimed, instance))
     return result
+
+
+def _address(kind: Kind, instance: str, name: str) -> str:
+    return f"{instance}.{name}" if base.is_singleton(kind) else f'{instance}.{kind.name}["{name}"]'
 
 
 def _change(
@@ -126,11 +153,13 @@ def _change(
     after: Mapping[str, Any] = dict(wanted.value)
     for path, value in secrets.items():
         after = _with(after, path, secret_hash(value))
+    singleton = base.is_singleton(kind)
     if match is None:
         return Change(
             instance=instance,
             type=kind.name,
             name=wanted.name,
+            singleton=singleton,
             action=Action.CREATE,
             key=wanted.key,
             after=_masked(after, sensitive),
@@ -151,6 +180,7 @@ def _change(
         instance=instance,
         type=kind.name,
         name=wanted.name,
+        singleton=singleton,
         action=action,
         key=wanted.key,
         live_id=match.id,
@@ -258,8 +288,8 @@ def ownership_after_write(
         object_id = created_id if created_id is not None else change.live_id
         if object_id is not None and change.key:
             table[change.key] = object_id
-        wanted = state.wanted_by_key(change.key)
-        if wanted is not None:
+        wanted = state.wanted_for(change)
+        if wanted is not None and change.key:
             written = {p: secret_hash(v) for p, v in _secrets(wanted.value, state.sensitive).items()}
             if written:
                 hashes[change.key] = written

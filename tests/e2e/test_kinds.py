@@ -12,11 +12,11 @@ from syncd.kinds import registry
 from syncd.kinds.base import Kind
 from syncd.simulator import SimulatedServarr
 from tests.e2e.conftest import run, writes
-from tests.kinds.test_contract import SAMPLES
+from tests.kinds.test_contract import CONFIG, SAMPLES
 
 
 def config_for(kind: Kind, sonarr: SimulatedServarr, tmp_path: Path) -> Path:
-    section = json.dumps(SAMPLES[kind.name])
+    section = json.dumps(CONFIG[kind.name] if kind.name in CONFIG else SAMPLES[kind.name])
     path = tmp_path / "syncd.yml"
     path.write_text(
         f"syncd: 1\nsonarr:\n  main:\n    base_url: {sonarr.url}\n    api_key: !env SONARR_KEY\n"
@@ -30,7 +30,7 @@ def test_the_kind_converges(kind: Kind, env: Path, tmp_path: Path, sonarr: Simul
     config = str(config_for(kind, sonarr, tmp_path))
     first = run("plan", "-c", config)
     assert first.code == 0, first.err
-    assert f"sonarr.main.{kind.name}[" in first.out
+    assert f"sonarr.main.{kind.name}" in first.out
     applied = run("apply", "-c", config)
     assert applied.code == 0, applied.err + applied.out
     assert writes(sonarr)

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from syncd.config.model import RESOURCE_SECTIONS, ResourceEntry
-from syncd.domain.state import Ownership
-from syncd.kinds import registry
-from syncd.kinds.base import Found, Kind, Resolved
+from syncd.config.model import RESOURCE_SECTIONS, InstanceConfig, ResourceEntry
+from syncd.domain.resources import QualitySize
+from syncd.domain.state import DesiredInstance, Ownership
+from syncd.kinds import base, registry
+from syncd.kinds.base import Context, Found, Kind, Request, Resolved
 from syncd.live.http import ApiClient
 from syncd.live.servarr import ServarrGateway
 from syncd.plan import engine, saved
@@ -58,6 +59,24 @@ SAMPLES: dict[str, list[Any]] = {
         }
     ],
 }
+# The TRaSH-backed kinds take what config and guides resolve to (`Context.desired`).
+DESIRED: dict[str, dict[str, Any]] = {
+    "quality_definition": {
+        "quality_sizes": (QualitySize(quality="HDTV-720p", min=12.3, preferred=400.5, max=None),),
+        "quality_titles": {"HDTV-720p": "HD television", "Bluray-1080p": "Blu-ray 1080p"},
+    },
+    "media_naming": {"naming": {"renameEpisodes": True, "colonReplacementFormat": 4}},
+    "media_management": {"media_management": {"downloadPropersAndRepacks": "doNotPrefer"}},
+}
+# The same, as a user writes them in the config (the e2e convergence test's input).
+CONFIG: dict[str, Any] = {
+    "quality_definition": {
+        "type": "series",
+        "qualities": [{"name": "HDTV-720p", "min": 12.3, "preferred": 400.5, "max": 900}],
+    },
+    "media_naming": {"series": "plex-tvdb"},
+    "media_management": {"propers_and_repacks": "do_not_prefer"},
+}
 # Sensitive values of the samples: never in any output.
 SECRETS = ("qbt-s3cret-Value", "plex-t0ken-Value")
 
@@ -65,13 +84,18 @@ KINDS = [pytest.param(kind, id=kind.name) for kind in registry.KINDS]
 
 
 def test_every_kind_has_a_sample_and_a_config_section() -> None:
-    assert sorted(SAMPLES) == sorted(k.name for k in registry.KINDS)
-    assert sorted(RESOURCE_SECTIONS) == sorted(k.section for k in registry.KINDS)
+    assert sorted([*SAMPLES, *DESIRED]) == sorted(k.name for k in registry.KINDS)
+    # A kind reads either resource entries (its section is in RESOURCE_SECTIONS) or the
+    # resolved desired state of a typed instance section.
+    generic = [k.section for k in registry.KINDS if k.name in SAMPLES]
+    assert sorted(RESOURCE_SECTIONS) == sorted(generic)
+    assert all(k.section in InstanceConfig.model_fields for k in registry.KINDS if k.name in DESIRED)
 
 
 def wants(kind: Kind) -> engine.KindState:
-    entries = tuple(ResourceEntry(value=v) for v in SAMPLES[kind.name])
-    result = kind.wanted(entries, instance="sonarr.main", service="sonarr")
+    entries = tuple(ResourceEntry(value=v) for v in SAMPLES.get(kind.name, ()))
+    desired = DesiredInstance(service="sonarr", name="main", **DESIRED.get(kind.name, {}))
+    result = kind.wanted(entries, Context("sonarr.main", "sonarr", desired=desired))
     assert result.diagnostics == ()
     assert result.objects
     return engine.KindState(kind=kind, wants=result)
@@ -86,10 +110,23 @@ async def write_and_read_back(
     async with ApiClient(server.url, SONARR_KEY, instance="sonarr.main", backoffs=()) as client:
         gateway = ServarrGateway(client, service="sonarr", name="main")
         reads = await gateway.read(kind.reads)
-        state = engine.KindState(kind=kind, wants=wanted.wants, reads=reads)
-        for item in state.wants.objects:
-            await gateway.send(kind.request("create", item, None, Resolved(), reads))
+        state = engine.KindState(kind=kind, wants=wanted.wants, found=kind.found(reads), reads=reads)
+        for request in requests(state):
+            await gateway.send(request)
         return state, kind.found(await gateway.read(kind.reads))
+
+
+def requests(state: engine.KindState) -> list[Request]:
+    """The writes that bring the server to the samples: creates, or for a kind whose objects
+    the server always holds, updates of the objects of the same name (one bulk request)."""
+    kind = state.kind
+    if not base.is_fixed(kind):
+        return [kind.request("create", w, None, Resolved(), state.reads) for w in state.wants.objects]
+    live = {f.name: f for f in state.found}
+    pairs = [(w, live[w.name]) for w in state.wants.objects]
+    if base.is_bulk(kind):
+        return [base.bulk_request(kind, pairs, state.reads)]
+    return [kind.request("update", w, f, Resolved(), state.reads) for w, f in pairs]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -113,7 +150,7 @@ def test_the_written_request_reads_back_to_the_same_essence(kind: Kind, sonarr: 
 def test_essence_is_idempotent(kind: Kind, sonarr: SimulatedServarr) -> None:
     state, found = asyncio.run(write_and_read_back(kind, sonarr))
     for live in found:
-        wanted = state.wanted_by_key(live.name)
+        wanted = next((w for w in state.wants.objects if w.name == live.name), None)
         once = dict(kind.essence(live, wanted))
         projected = {"id": live.id, **once}
         again = kind.essence(Found(id=live.id, name=live.name, raw=projected, value=projected), wanted)

@@ -10,7 +10,7 @@ import pytest
 
 from syncd.apply import engine as apply_engine
 from syncd.domain.state import Ownership
-from syncd.kinds.base import DeleteRule, ShapeError
+from syncd.kinds.base import Context, DeleteRule, ShapeError
 from syncd.plan import engine
 from syncd.plan.model import Action
 from syncd.plan.sensitive import MASK
@@ -25,7 +25,7 @@ def state(
     kind = Thing(delete)
     return engine.KindState(
         kind=kind,
-        wants=kind.wanted(entries(*wanted), instance="sonarr.main", service="sonarr"),
+        wants=kind.wanted(entries(*wanted), Context("sonarr.main", "sonarr")),
         found=kind.found({"thing": live}),
     )
 

@@ -19,9 +19,9 @@ import httpx
 import pytest
 import respx
 
-from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, QualitySize, Specification
+from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, Specification
 from syncd.errors import ApiAuthError, ApiError
-from syncd.live import mapping
+from syncd.kinds import servarr_json as mapping
 from syncd.live.http import ApiClient
 from syncd.live.servarr import ServarrGateway
 from syncd.simulator.servarr import SimulatedServarr
@@ -306,50 +306,6 @@ def test_update_profile_puts_to_its_id_and_reads_radarr_languages_once(router: r
     assert_valid_request("radarr", "PUT", "qualityprofile/{id}", body)
 
 
-def test_quality_definitions_change_in_one_bulk_put_of_changed_items(router: respx.MockRouter) -> None:
-    definitions = payloads.quality_definitions("sonarr")
-    put = router.put("/qualitydefinition/update").mock(
-        side_effect=lambda r: httpx.Response(202, content=r.content)
-    )
-    changed = [
-        (definitions[2], QualitySize(quality="WEBRip-480p", min=3, preferred=50, max=1000), "WEBRip-480p"),
-        (
-            definitions[-1],
-            QualitySize(quality="Bluray-2160p Remux", min=50, preferred=None, max=None),
-            "Remux",
-        ),
-    ]
-    result, client = run("sonarr", router, lambda gateway: gateway.update_quality_definitions(changed))
-    body = body_of(put)
-    assert client.stats == {"PUT": 1}
-    assert [item["id"] for item in body] == [definitions[2]["id"], definitions[-1]["id"]]
-    assert (body[0]["maxSize"], body[1]["title"]) == (None, "Remux")
-    assert result == body
-    assert_valid_request("sonarr", "PUT", "qualitydefinition/update", body)
-
-
-@pytest.mark.parametrize("service", ["sonarr", "radarr"])
-def test_singletons_are_put_whole_with_the_changed_fields(service: str, router: respx.MockRouter) -> None:
-    naming = payloads.naming(service)
-    media = payloads.media_management()
-    put_naming = router.put("/config/naming/1").mock(
-        side_effect=lambda r: httpx.Response(202, content=r.content)
-    )
-    put_media = router.put("/config/mediamanagement/1").mock(
-        side_effect=lambda r: httpx.Response(202, content=r.content)
-    )
-
-    async def update(gateway: ServarrGateway) -> None:
-        await gateway.update_naming(naming, {"replaceIllegalCharacters": False})
-        await gateway.update_media_management(media, {"copyUsingHardlinks": False})
-
-    run(service, router, update)
-    assert body_of(put_naming) == {**naming, "replaceIllegalCharacters": False}
-    assert body_of(put_media) == {**media, "copyUsingHardlinks": False}
-    assert_valid_request(service, "PUT", "config/naming/{id}", body_of(put_naming))
-    assert_valid_request(service, "PUT", "config/mediamanagement/{id}", body_of(put_media))
-
-
 # --- against the simulated server ------------------------------------------------------------
 
 
@@ -364,11 +320,6 @@ def test_writes_are_accepted_by_the_simulated_server_and_read_back_equal(service
             cf = await gateway.create_custom_format(X265)
             profile = all_qualities(service, WEB_1080P.model_copy(update={"scores": {"x265 (HD)": -100}}))
             await gateway.create_profile(profile, cf_ids_by_name={"x265 (HD)": cf.id})
-            [definition] = before.quality_definitions[:1]
-            await gateway.update_quality_definitions(
-                [(definition.raw, definition.size.model_copy(update={"min": 0.5}), "Unknown!")]
-            )
-            await gateway.update_naming(before.naming, {"replaceIllegalCharacters": False})
             return before, await gateway.fetch()
 
     validator = OpenApiValidator(service)  # type: ignore[arg-type]
@@ -381,6 +332,4 @@ def test_writes_are_accepted_by_the_simulated_server_and_read_back_equal(service
     assert (created.items, created.cutoff) == (expected.items, "WEB 1080p")
     assert created.scores == {"x265 (HD)": -100}
     assert all(p.scores == {"x265 (HD)": 0} for p in after.quality_profiles if p.name != "WEB-1080p")
-    assert (after.quality_definitions[0].size.min, after.quality_definitions[0].title) == (0.5, "Unknown!")
-    assert after.naming["replaceIllegalCharacters"] is False
     assert after.fingerprint != before.fingerprint

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from syncd.config.model import DeletePolicy, ResetScores
-from syncd.domain.resources import QualitySize
 from syncd.domain.state import Ownership
 from syncd.plan import build
 from syncd.plan.model import Action, InstancePlan
@@ -101,18 +100,14 @@ def test_converged_state_plans_only_no_ops() -> None:
     desired = b.desired(
         custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK"))),
         quality_profiles=(b.desired_profile(scores={"t1": -10000}),),
-        quality_sizes=(QualitySize(quality="HDTV-720p", min=10, preferred=995, max=None),),
-        naming={"renameEpisodes": True},
     )
     live = b.live(
         custom_formats=(b.live_cf(1, b.cf("BR-DISK")),),
         quality_profiles=(b.live_profile(10, "WEB-1080p", {"BR-DISK": -10000}),),
-        quality_definitions=(b.live_definition(5, "HDTV-720p", 10.0, 995.0, None),),
-        naming={"id": 1, "renameEpisodes": True, "seasonFolderFormat": "Season {season}"},
     )
     plan = build.build_instance_plan(desired, live, Ownership(custom_formats={"t1": 1}))
     assert {c.action for c in plan.changes} == {Action.NOOP}
-    assert len(plan.changes) == 4
+    assert len(plan.changes) == 2
 
 
 def test_profile_cutoff_must_be_allowed() -> None:
@@ -159,18 +154,6 @@ def test_implicit_profile_missing_on_server_is_a_warning_not_a_create() -> None:
     plan = build.build_instance_plan(desired, b.live(), Ownership())
     assert plan.changes == ()
     assert [d.severity for d in plan.diagnostics] == ["warning"]
-
-
-def test_quality_size_change_and_unlimited() -> None:
-    desired = b.desired(quality_sizes=(QualitySize(quality="HDTV-720p", min=17.1, preferred=None, max=None),))
-    live = b.live(quality_definitions=(b.live_definition(5, "HDTV-720p", 10.0, 995.0, 1000.0),))
-    (change,) = build.build_instance_plan(desired, live, Ownership()).changes
-    assert change.action is Action.UPDATE
-    assert {(d.path, d.before, d.after) for d in change.diff} == {
-        ("min", 10.0, 17.1),
-        ("preferred", 995.0, None),
-        ("max", 1000.0, None),
-    }
 
 
 def test_ownership_after_records_created_ids_and_forgets_deleted() -> None:
