@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from syncd.domain.state import Ownership
 from syncd.errors import ApiError, SyncdError
-from syncd.kinds.base import Request, Resolved, ShapeError, bulk_request, is_bulk
+from syncd.kinds.base import Kind, Request, Resolved, ShapeError, bulk_request, create_reads, is_bulk
 from syncd.plan import ordering
 from syncd.plan.engine import KindState, ownership_after_write
 from syncd.plan.model import Action, Change
@@ -38,6 +38,8 @@ EventSink = Callable[[str, Mapping[str, Any]], None]
 
 class Sender(Protocol):
     async def send(self, request: Request) -> Any: ...
+
+    async def read(self, paths: Sequence[str]) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -104,6 +106,10 @@ async def execute(
         if run.done:
             break
         kind = states[group[0].type].kind
+        if any(c.action in (Action.CREATE, Action.REPLACE) for c in group):
+            await run.read_for_creates(kind, group[0])
+            if run.done:
+                break
         if is_bulk(kind) and all(c.action is Action.UPDATE for c in group):
             await run.bulk(group)
             continue
@@ -137,6 +143,8 @@ class _Run:
     on_event: EventSink
     should_stop: Callable[[], bool]
     instance: str
+    # What kinds read only when they create (`create_reads`), once read.
+    extra_reads: dict[str, Any] = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
@@ -156,10 +164,23 @@ class _Run:
             self.result.failed, self.result.error = change.address, str(exc)
             self.on_event("apply.change.failed", {"address": change.address, "error": self.result.error})
 
+    def reads(self, state: KindState) -> Mapping[str, Any]:
+        return {**state.reads, **self.extra_reads} if self.extra_reads else state.reads
+
+    async def read_for_creates(self, kind: Kind, first: Change) -> None:
+        missing = [p for p in create_reads(kind) if p not in self.extra_reads]
+        if not missing:
+            return
+        try:
+            self.extra_reads.update(await self.sender.read(missing))
+        except SyncdError as exc:
+            self._failed(first, exc)
+
     def _written(self, change: Change, created: int | None) -> None:
         state = self.states[change.type]
-        if created is not None and change.key:
-            self.resolved.setdefault(change.type, {})[change.key] = created
+        object_id = created if created is not None else change.live_id
+        if object_id is not None and change.key and change.action is not Action.DELETE:
+            self.resolved.setdefault(change.type, {})[change.key] = object_id
         self.result.ownership = ownership_after_write(self.result.ownership, change, state, created)
         self.save(self.result.ownership)
         self.result.applied.append(change.address)
@@ -175,7 +196,7 @@ class _Run:
         state = self.states[change.type]
         self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
         try:
-            created = await _write(change, state, self.sender, Resolved(ids=self.resolved))
+            created = await _write(change, state, self.sender, Resolved(ids=self.resolved), self.reads(state))
         except SyncdError as exc:
             self._failed(change, exc)
             return
@@ -193,7 +214,7 @@ class _Run:
             pairs.append((wanted, found))
             self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
         try:
-            await self.sender.send(bulk_request(state.kind, pairs, state.reads))
+            await self.sender.send(bulk_request(state.kind, pairs, self.reads(state)))
         except SyncdError as exc:
             self._failed(group[0], exc)
             return
@@ -201,19 +222,21 @@ class _Run:
             self._written(change, None)
 
 
-async def _write(change: Change, state: KindState, sender: Sender, resolved: Resolved) -> int | None:
+async def _write(
+    change: Change, state: KindState, sender: Sender, resolved: Resolved, reads: Mapping[str, Any]
+) -> int | None:
     """Send the change's request(s); the id of a created object, else None."""
     kind = state.kind
     wanted = state.wanted_for(change)
     found = state.found_by_id(change.live_id)
     if change.action in (Action.DELETE, Action.REPLACE):
-        await sender.send(kind.request("delete", wanted, found, resolved, state.reads))
+        await sender.send(kind.request("delete", wanted, found, resolved, reads))
         if change.action is Action.DELETE:
             return None
     if change.action is Action.UPDATE:
-        await sender.send(kind.request("update", wanted, found, resolved, state.reads))
+        await sender.send(kind.request("update", wanted, found, resolved, reads))
         return None
-    request = kind.request("create", wanted, None, resolved, state.reads)
+    request = kind.request("create", wanted, None, resolved, reads)
     reply = await sender.send(request)
     try:
         return _created_id(request, reply)

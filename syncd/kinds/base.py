@@ -22,8 +22,10 @@ Optional declarations (absent means the default; see the functions at the end):
 * `singleton = True`: the instance has exactly one (naming); its address has no `["name"]`;
 * `fixed = True`: the server holds a fixed set (quality definitions, config singletons):
   syncd never creates, deletes or owns them, and a wanted one the server lacks is an error;
-* `check(wanted, found, reads)`: problems only the live state reveals (a field the server does
-  not have), each an error of that object at plan time;
+* `settle(wanted, found, reads, planned)`: the wanted object completed against the live state
+  and the changes planned for the kinds it depends on (a profile scores the formats the server
+  will hold), or the diagnostics (errors, or a warning) of why nothing is planned for it (a
+  field the server does not have). A diagnostic without a location gets the object's;
 * `bulk = True`: all updates of the kind are one request, `bulk_request(pairs, reads)`;
 * `create_reads`: collections read only when apply creates an object (a `/schema` template),
   so a no-op plan never pays for them;
@@ -68,6 +70,9 @@ class Wanted:
     value: Mapping[str, Any]
     origin: str = ""
     reason: str = ""
+    # How the object refers to objects of other kinds (display name -> reference), for its
+    # kind's `request` to resolve to ids (a profile's custom formats).
+    references: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,18 @@ class DeleteRule:
     owned: bool = False
     unmanaged: bool = False
     ignore: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A change planned for a kind another kind depends on, as the dependent kind sees it: the
+    object's key and name as they will be once written, the live id it has (None: it is
+    about to be created), and the action (`create`, `update`, `delete`, `no-op`, ...)."""
+
+    key: str
+    name: str
+    live_id: int | None
+    action: str
 
 
 @dataclass(frozen=True)
@@ -229,22 +246,24 @@ def object_list(
     the given types; anything else raises `ShapeError`."""
     reply = reads.get(endpoint)
     if not isinstance(reply, list):
-        raise ShapeError(endpoint, f"expected a JSON list, got {_shape(reply)}")
+        raise ShapeError(endpoint, f"expected a JSON list, got {describe(reply)}")
     objects: list[Raw] = []
     for index, item in enumerate(reply):
         if not isinstance(item, Mapping):
-            raise ShapeError(endpoint, f"item {index} is {_shape(item)}, not an object")
+            raise ShapeError(endpoint, f"item {index} is {describe(item)}, not an object")
         for key, kind in required.items():
             value = item.get(key)
             if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-                raise ShapeError(endpoint, f"item {index} has no valid {key!r} ({_shape(value)})")
+                shape = describe(value) if key in item else "missing"
+                raise ShapeError(endpoint, f"item {index} has no valid {key!r} ({shape})")
         objects.append(item)
     return objects
 
 
-def _shape(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A reply's shape in words, for an error message."""
     if value is None:
-        return "nothing"
+        return "an empty body"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list):
@@ -272,9 +291,18 @@ def spare_reads(kind: Kind) -> tuple[str, ...]:
     return tuple(getattr(kind, "spare_reads", ()))
 
 
-def problems(kind: Kind, wanted: Wanted, found: Found | None, reads: Mapping[str, Any]) -> tuple[str, ...]:
-    check = getattr(kind, "check", None)
-    return tuple(check(wanted, found, reads)) if check is not None else ()
+def settle(
+    kind: Kind,
+    wanted: Wanted,
+    found: Found | None,
+    reads: Mapping[str, Any],
+    planned: Mapping[str, tuple[Planned, ...]],
+) -> Wanted | tuple[Diagnostic, ...]:
+    settling = getattr(kind, "settle", None)
+    if settling is None:
+        return wanted
+    settled: Wanted | tuple[Diagnostic, ...] = settling(wanted, found, reads, planned)
+    return settled
 
 
 def spared(kind: Kind, found: Found, reads: Mapping[str, Any]) -> str | None:

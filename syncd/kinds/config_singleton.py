@@ -14,8 +14,20 @@ from typing import Any, ClassVar
 
 from syncd.config.model import ResourceEntry
 from syncd.domain.state import DesiredInstance
+from syncd.errors import Diagnostic
 from syncd.kinds import servarr_json
-from syncd.kinds.base import Context, EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Planned,
+    Request,
+    Resolved,
+    ShapeError,
+    Wanted,
+    Wants,
+    describe,
+)
 
 
 class ConfigSingleton:
@@ -49,7 +61,7 @@ class ConfigSingleton:
     def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
         reply = reads.get(self.endpoint)
         if not isinstance(reply, Mapping):
-            raise ShapeError(self.endpoint, "expected a JSON object")
+            raise ShapeError(self.endpoint, f"expected a JSON object, got {describe(reply)}")
         if not isinstance(reply.get("id"), int):
             raise ShapeError(self.endpoint, "the object has no id")
         return (Found(id=None, name=self.name, raw=reply),)
@@ -61,9 +73,17 @@ class ConfigSingleton:
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
 
-    def check(self, wanted: Wanted, found: Found | None, reads: Mapping[str, Any]) -> tuple[str, ...]:
+    def settle(
+        self,
+        wanted: Wanted,
+        found: Found | None,
+        reads: Mapping[str, Any],
+        planned: Mapping[str, tuple[Planned, ...]],
+    ) -> Wanted | tuple[Diagnostic, ...]:
         unknown = sorted(k for k in wanted.value if found is not None and k not in found.raw)
-        return (f"the server has no field(s) {', '.join(unknown)}",) if unknown else ()
+        if unknown:
+            return (Diagnostic(location="", message=f"the server has no field(s) {', '.join(unknown)}"),)
+        return wanted
 
     def request(
         self,

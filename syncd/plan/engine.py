@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from syncd.domain.policy import DeletePolicy
 from syncd.domain.state import Ownership
 from syncd.errors import Diagnostic
 from syncd.kinds import base
-from syncd.kinds.base import Found, Kind, Wanted, Wants
+from syncd.kinds.base import DeleteRule, Found, Kind, Wanted, Wants
 from syncd.plan import diff as diffing
 from syncd.plan import ordering
 from syncd.plan.model import Action, Change, FieldChange
@@ -61,6 +62,8 @@ class KindState:
 class KindPlan:
     changes: list[Change] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The kinds' states with their wanted objects settled (what apply writes from).
+    states: list[KindState] = field(default_factory=list)
 
 
 def secret_hash(value: Any) -> str:
@@ -68,15 +71,22 @@ def secret_hash(value: Any) -> str:
 
 
 def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: str) -> KindPlan:
-    """Every kind of one instance, changes in apply order."""
+    """Every kind of one instance, changes in apply order. Kinds are planned in dependency
+    order, each seeing the changes planned for the kinds it depends on."""
     result = KindPlan()
-    for state in states:
-        one = plan_kind(state, ownership, instance=instance)
-        result.changes.extend(one.changes)
-        result.diagnostics.extend(one.diagnostics)
     rank = ordering.kind_order(
         [s.kind.name for s in states], {s.kind.name: s.kind.depends_on for s in states}
     )
+    planned: dict[str, tuple[base.Planned, ...]] = {}
+    for state in sorted(states, key=lambda s: rank[s.kind.name]):
+        one = plan_kind(state, ownership, instance=instance, planned=planned)
+        planned[state.kind.name] = tuple(
+            base.Planned(key=c.key, name=c.name, live_id=c.live_id, action=c.action.value)
+            for c in one.changes
+        )
+        result.changes.extend(one.changes)
+        result.diagnostics.extend(one.diagnostics)
+        result.states.extend(one.states)
     result.changes.sort(key=lambda c: _apply_rank(c, rank))
     return result
 
@@ -87,8 +97,15 @@ def _apply_rank(change: Change, rank: Mapping[str, int]) -> tuple[int, int, str]
     return (0, rank[change.type], change.name.lower())
 
 
-def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindPlan:
+def plan_kind(
+    state: KindState,
+    ownership: Ownership,
+    *,
+    instance: str,
+    planned: Mapping[str, tuple[base.Planned, ...]] | None = None,
+) -> KindPlan:
     kind, result = state.kind, KindPlan(diagnostics=list(state.wants.diagnostics))
+    settled_objects: list[Wanted] = []
     fixed = base.is_fixed(kind)
     owned = {} if fixed else ownership.objects.get(kind.name, {})
     by_id = {f.id: f for f in state.found if f.id is not None}
@@ -105,7 +122,7 @@ def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindP
                 result.diagnostics.append(
                     Diagnostic(
                         location=address,
-                        message=f"several {kind.name}s on the server have this name (case-insensitive); "
+                        message=f"several {_human(kind)}s on the server have this name (case-insensitive); "
                         "rename or delete the duplicates by hand",
                     )
                 )
@@ -115,25 +132,64 @@ def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindP
             result.diagnostics.append(
                 Diagnostic(
                     location=f"{instance}.{kind.name}",
-                    message=f"the server has no {kind.name.replace('_', ' ')} named {wanted.name!r}",
+                    message=f"the server has no {_human(kind)} named {wanted.name!r}",
                 )
             )
             continue
-        problems = base.problems(kind, wanted, match, state.reads)
-        if problems:
+        settled = base.settle(kind, wanted, match, state.reads, planned or {})
+        if isinstance(settled, tuple):
             where = wanted.origin or address
-            result.diagnostics.extend(Diagnostic(location=where, message=p) for p in problems)
+            result.diagnostics.extend(d if d.location else replace(d, location=where) for d in settled)
             continue
+        wanted = settled
+        settled_objects.append(wanted)
         if match is not None and match.id is not None:
             claimed.add(match.id)
         reason = wanted.reason or kind.section
         if match is not None and owned_id != match.id and not fixed:
-            reason = f"{reason}; adopted existing {kind.name} by name"
+            reason = f"{reason}; adopted existing {_human(kind)} by name"
         stored = ownership.secrets.get(kind.name, {}).get(wanted.key, {})
         result.changes.append(_change(state, instance, wanted, match, stored, reason))
     if not fixed:
         result.changes.extend(_deletes(state, owned, claimed, instance))
+    result.states.append(replace(state, wants=replace(state.wants, objects=tuple(settled_objects))))
     return result
+
+
+def delete_rule(policy: DeletePolicy, section: str) -> DeleteRule:
+    """What the config's `delete` policy lets the engine delete of the kind under `section`."""
+    rule = policy.rule_for(section)
+    return DeleteRule(owned=rule.owned, unmanaged=rule.unmanaged, ignore=frozenset(rule.ignore))
+
+
+def _human(kind: Kind) -> str:
+    return kind.name.replace("_", " ")
+
+
+def spare(
+    changes: Sequence[Change], states: Mapping[str, KindState], reads: Mapping[str, Any]
+) -> tuple[list[Change], list[Diagnostic]]:
+    """`changes` without the deletes their kind spares after all (a profile still in use),
+    each of those as a warning. `reads` holds the kinds' `spare_reads`."""
+    kept: list[Change] = []
+    warnings: list[Diagnostic] = []
+    for change in changes:
+        state = states.get(change.type)
+        found = state.found_by_id(change.live_id) if state is not None else None
+        reason = None
+        if change.action is Action.DELETE and state is not None and found is not None:
+            reason = base.spared(state.kind, found, reads)
+        if reason is None:
+            kept.append(change)
+        else:
+            warnings.append(Diagnostic(location=change.address, message=reason, severity="warning"))
+    return kept, warnings
+
+
+def spare_reads(changes: Sequence[Change], states: Mapping[str, KindState]) -> list[str]:
+    """What `spare` needs read: the `spare_reads` of the kinds that plan a delete."""
+    kinds = {c.type for c in changes if c.action is Action.DELETE and c.type in states}
+    return sorted({path for k in kinds for path in base.spare_reads(states[k].kind)})
 
 
 def _address(kind: Kind, instance: str, name: str) -> str:

@@ -61,3 +61,22 @@ def test_a_provider_secret_is_write_only_pushed_when_changed_and_never_shown(
     for result in (first, again, changed):
         for secret in ("qbt-s3cret-Value", "an0ther-S3cret"):
             assert secret not in result.out + result.err
+
+
+def test_delete_config_feeds_every_kind_unmanaged_objects_stay_unless_opted_in(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    sonarr.state.tags.create({"label": "hand-made"})
+    sonarr.state.tags.create({"label": "keep"})
+    config = config_for(registry.BY_NAME["tag"], sonarr, tmp_path)
+    assert run("apply", "-c", str(config)).code == 0
+    assert {"hand-made", "keep"} <= {t["label"] for t in sonarr.state.tags.list_all()}
+    config.write_text(
+        config.read_text()
+        + "    delete:\n      unmanaged_tags:\n        enabled: true\n        ignore: [keep]\n"
+    )
+    plan = run("plan", "-c", str(config))
+    assert '# sonarr.main.tag["hand-made"] will be destroyed' in plan.out
+    assert 'tag["keep"]' not in plan.out
+    assert run("apply", "-c", str(config)).code == 0
+    assert sorted(t["label"] for t in sonarr.state.tags.list_all()) == ["4k", "anime", "keep"]
