@@ -145,6 +145,9 @@ class _Run:
     instance: str
     # What kinds read only when they create (`create_reads`), once read.
     extra_reads: dict[str, Any] = field(default_factory=dict)
+    # Saves run one at a time, in the order of the writes, off the event loop (the other
+    # writes in flight go on meanwhile); the last one saved is the newest ownership.
+    saving: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def done(self) -> bool:
@@ -164,6 +167,10 @@ class _Run:
             self.result.failed, self.result.error = change.address, str(exc)
             self.on_event("apply.change.failed", {"address": change.address, "error": self.result.error})
 
+    async def _persist(self, ownership: Ownership) -> None:
+        async with self.saving:
+            await asyncio.to_thread(self.save, ownership)
+
     def reads(self, state: KindState) -> Mapping[str, Any]:
         return {**state.reads, **self.extra_reads} if self.extra_reads else state.reads
 
@@ -176,13 +183,13 @@ class _Run:
         except SyncdError as exc:
             self._failed(first, exc)
 
-    def _written(self, change: Change, created: int | None) -> None:
+    async def _written(self, change: Change, created: int | None) -> None:
         state = self.states[change.type]
         object_id = created if created is not None else change.live_id
         if object_id is not None and change.key and change.action is not Action.DELETE:
             self.resolved.setdefault(change.type, {})[change.key] = object_id
         self.result.ownership = ownership_after_write(self.result.ownership, change, state, created)
-        self.save(self.result.ownership)
+        await self._persist(self.result.ownership)
         self.result.applied.append(change.address)
         self.on_event("apply.change.done", {"address": change.address, "action": change.action.value})
 
@@ -200,7 +207,7 @@ class _Run:
         except SyncdError as exc:
             self._failed(change, exc)
             return
-        self._written(change, created)
+        await self._written(change, created)
 
     async def bulk(self, group: Sequence[Change]) -> None:
         """All updates of a bulk kind in its one request."""
@@ -219,7 +226,7 @@ class _Run:
             self._failed(group[0], exc)
             return
         for change in group:
-            self._written(change, None)
+            await self._written(change, None)
 
 
 async def _write(
