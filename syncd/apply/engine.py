@@ -114,7 +114,7 @@ async def execute(
             await run.bulk(group)
             continue
         semaphore = asyncio.Semaphore(concurrency)
-        await asyncio.gather(*(run.bounded(c, semaphore) for c in group))
+        await asyncio.gather(*(run.one(c, semaphore) for c in group))
     return run.result
 
 
@@ -193,20 +193,21 @@ class _Run:
         self.result.applied.append(change.address)
         self.on_event("apply.change.done", {"address": change.address, "action": change.action.value})
 
-    async def bounded(self, change: Change, semaphore: asyncio.Semaphore) -> None:
+    async def one(self, change: Change, semaphore: asyncio.Semaphore) -> None:
+        """Write `change` while holding a slot of `semaphore`; its ownership is saved after the
+        slot is free again, so the next write need not wait for the save."""
         async with semaphore:
-            await self.one(change)
-
-    async def one(self, change: Change) -> None:
-        if not self._may_start():
-            return
-        state = self.states[change.type]
-        self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
-        try:
-            created = await _write(change, state, self.sender, Resolved(ids=self.resolved), self.reads(state))
-        except SyncdError as exc:
-            self._failed(change, exc)
-            return
+            if not self._may_start():
+                return
+            state = self.states[change.type]
+            self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
+            try:
+                created = await _write(
+                    change, state, self.sender, Resolved(ids=self.resolved), self.reads(state)
+                )
+            except SyncdError as exc:
+                self._failed(change, exc)
+                return
         await self._written(change, created)
 
     async def bulk(self, group: Sequence[Change]) -> None:
