@@ -45,6 +45,7 @@ from syncd.kinds.base import (
     EntryModel,
     Found,
     Peer,
+    Planned,
     Resolved,
     RestCollection,
     ShapeError,
@@ -183,6 +184,38 @@ class ServarrProvider(RestCollection):
             }
             found.append(Found(id=raw["id"], name=raw["name"], raw=raw, value=value))
         return tuple(found)
+
+    def settle(
+        self,
+        wanted: Wanted,
+        found: Found | None,
+        reads: Mapping[str, Any],
+        planned: Mapping[str, tuple[Planned, ...]],
+    ) -> Wanted | tuple[Diagnostic, ...]:
+        """A field name the server's `/schema` template (or the live provider) does not have is
+        an error at its config line now, not a refused write later."""
+        if found is not None:
+            known = {f["name"] for f in found.raw.get("fields") or ()}
+        else:
+            templates = object_list(reads, f"{self.endpoint}/schema", {"implementation": str})
+            implementation = wanted.value["implementation"]
+            template = next((t for t in templates if t["implementation"] == implementation), None)
+            if template is None:
+                names = ", ".join(sorted(t["implementation"] for t in templates))
+                return (
+                    Diagnostic(
+                        wanted.origin, f"unknown implementation {implementation!r} (the server has {names})"
+                    ),
+                )
+            known = {f["name"] for f in template.get("fields") or () if isinstance(f, Mapping)}
+        unknown = sorted(set(wanted.value.get("fields", {})) - known)
+        if not unknown:
+            return wanted
+        message = (
+            f"{wanted.value['implementation']} has no field(s) {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+        return (Diagnostic(wanted.origin, message),)
 
     def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
         live = found.value

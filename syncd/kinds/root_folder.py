@@ -15,7 +15,16 @@ from pydantic import ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import Context, EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Resolved,
+    RestCollection,
+    Wanted,
+    Wants,
+    object_list,
+)
 
 ENDPOINT = "rootfolder"
 

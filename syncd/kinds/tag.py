@@ -16,7 +16,16 @@ from pydantic import ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import Context, EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Resolved,
+    RestCollection,
+    Wanted,
+    Wants,
+    object_list,
+)
 
 LABEL = re.compile(r"^[a-z0-9-]+$")
 ENDPOINT = "tag"

@@ -77,6 +77,9 @@ class Recorder:
         self._fail_at = fail_at
         self._no_id = reply_without_id
 
+    async def read(self, paths: Any) -> dict[str, Any]:
+        return {}
+
     async def send(self, request: Request) -> Any:
         from syncd.errors import ApiRejectedError
 
