@@ -10,12 +10,20 @@ interpreter start-up, imports, git subprocesses, guide parsing and HTTP all coun
 - first sync of one instance (`syncd apply` against a fresh server, guides warm), with and
   without 50 ms added to every request;
 - converged no-op (`syncd plan` with nothing to change, guides warm);
-- git subprocesses per no-op run and HTTP requests per run.
+- git subprocesses per no-op run, whether a no-op parsed the guide again (the cached catalog
+  of the revision is rewritten only when it did), and HTTP requests per run.
 
-Git subprocesses are counted by putting a `git` wrapper first on PATH that logs each call and
-runs the real git. Targets (issue 9) are printed next to each number as `target_s`.
+Each number is printed as wall time and as the CPU time of the process (user + system, from
+`getrusage`), which a busy shared machine disturbs far less than wall time. Git subprocesses
+are counted by putting a `git` wrapper first on PATH that logs each call and runs the real
+git. Targets (issue 9) are printed next to each number as `target_s`.
 
-Run: .venv/bin/python bench/cli_bench.py [--runs N]
+Measure an installed syncd, as users run it: a regular `pip install .` (compiled bytecode, no
+editable-install finder) in its own virtualenv, passed with `--syncd`. Each measured command
+runs once untimed first, and `PYTHONDONTWRITEBYTECODE` is dropped from its environment, so an
+editable install is not timed compiling its sources on every run.
+
+Run: .venv/bin/python bench/cli_bench.py [--runs N] [--syncd PATH]
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,7 +54,9 @@ LATENCY = 0.05
 TARGETS = {"startup": 0.12, "noop_plan": 0.25, "first_sync": 0.5, "first_sync_50ms": 0.8}
 
 
-def syncd_command() -> str:
+def syncd_command(given: str | None) -> str:
+    if given:
+        return given
     beside = Path(sys.executable).parent / "syncd"
     found = str(beside) if beside.exists() else shutil.which("syncd")
     if not found:
@@ -83,23 +94,34 @@ class Runner:
         self.config = config
         self.git_log = git_log
 
+        self.cpu: list[float] = []
+
     def once(self, *args: str, expect: Sequence[int] = (0,)) -> tuple[float, int]:
-        """Wall seconds of one `syncd ARGS` process and the git subprocesses it started."""
+        """Wall seconds of one `syncd ARGS` process and the git subprocesses it started; its
+        CPU seconds (git's included) are appended to `cpu`."""
         self.git_log.write_text("", encoding="utf-8")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
             [self.command, *args], env=self.env, capture_output=True, text=True, check=False
         )
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if done.returncode not in expect:
             raise SystemExit(f"syncd {' '.join(args)} exited {done.returncode}:\n{done.stdout}{done.stderr}")
         gits = len(self.git_log.read_text(encoding="utf-8").splitlines())
         return wall, gits
 
 
-def report(name: str, walls: list[float], target: float | None = None) -> None:
+def report(
+    name: str, walls: list[float], target: float | None = None, cpu: list[float] | None = None
+) -> None:
     show(f"{name}.min_s", min(walls))
     show(f"{name}.median_s", statistics.median(walls))
+    if cpu:
+        show(f"{name}.cpu_min_s", min(cpu))
+        show(f"{name}.cpu_median_s", statistics.median(cpu))
     if target is not None:
         show(f"{name}.target_s", target)
         show(f"{name}.median_vs_target", statistics.median(walls) / target)
@@ -121,8 +143,10 @@ def fresh_state(state: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    command = syncd_command()
+    parser.add_argument("--syncd", help="the syncd command to time (default: beside this python, or on PATH)")
+    options = parser.parse_args()
+    runs = options.runs
+    command = syncd_command(options.syncd)
     with tempfile.TemporaryDirectory(prefix="syncd-cli-bench-") as tmp:
         work = Path(tmp)
         guides_url = make_git_repo(SHARED / "trash-guides", work / "guides")
@@ -130,7 +154,7 @@ def main() -> None:
         config = work / "recyclarr.yml"
         git_log = work / "git-calls.log"
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             **git_shim(work / "shim", git_log),
             "SYNCD_TRASH_GUIDES_URL": guides_url,
             "SYNCD_STATE_DIR": str(state),
@@ -138,19 +162,23 @@ def main() -> None:
         run = Runner(command, env, config, git_log)
         show("runs", runs)
 
-        report("version", [run.once("--version")[0] for _ in range(runs)], TARGETS["startup"])
-        report("help", [run.once("--help")[0] for _ in range(runs)], TARGETS["startup"])
+        for name in ("version", "help"):
+            run.once(f"--{name}")
+            run.cpu.clear()
+            walls = [run.once(f"--{name}")[0] for _ in range(runs)]
+            report(name, walls, TARGETS["startup"], run.cpu)
 
         server = SimulatedServarr("sonarr", api_key=API_KEY)
         with server:
             write_config(config, server.url)
             cold: list[float] = []
             cold_gits = 0
+            run.cpu.clear()
             for _ in range(min(runs, 3)):
                 shutil.rmtree(state, ignore_errors=True)
                 wall, cold_gits = run.once("plan", "-c", str(config))
                 cold.append(wall)
-            report("guides_cold_plan", cold)
+            report("guides_cold_plan", cold, cpu=run.cpu)
             show("guides_cold.git_subprocesses", cold_gits)
             show("guides_cold.bytes_on_disk", _bytes(state / "repos"))
             show("guides_cold.git_bytes", _bytes(state / "repos" / "trash-guides" / ".git"))
@@ -161,28 +189,38 @@ def main() -> None:
         ):
             walls = []
             requests = 0
+            run.cpu.clear()
             for _ in range(runs):
                 fresh_state(state)
                 with SimulatedServarr("sonarr", api_key=API_KEY, latency=latency) as fresh:
                     write_config(config, fresh.url)
                     walls.append(run.once("apply", "-c", str(config))[0])
                     requests = len(fresh.requests)
-            report(name, walls, TARGETS[target])
+            report(name, walls, TARGETS[target], run.cpu)
             show(f"{name}.requests", requests)
 
         with SimulatedServarr("sonarr", api_key=API_KEY) as converged:
             write_config(config, converged.url)
             fresh_state(state)
             run.once("apply", "-c", str(config))
+            run.once("plan", "-c", str(config), "--detailed-exitcode")
             converged.reset_requests()
+            catalogs = _inodes(state / "cache")
             noop = []
             gits = 0
+            run.cpu.clear()
             for _ in range(runs):
                 wall, gits = run.once("plan", "-c", str(config), "--detailed-exitcode")
                 noop.append(wall)
-            report("noop_plan", noop, TARGETS["noop_plan"])
+            report("noop_plan", noop, TARGETS["noop_plan"], run.cpu)
             show("noop_plan.git_subprocesses", gits)
+            # A parse rewrites the revision's cached catalog (a new file); a cache hit only reads it.
+            show("noop_plan.guide_reparsed", int(_inodes(state / "cache") != catalogs))
             show("noop_plan.requests", len(converged.requests) // runs)
+
+
+def _inodes(folder: Path) -> set[int]:
+    return {p.stat().st_ino for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
 
 
 def _bytes(path: Path) -> int:

@@ -20,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from syncd.simulator import SimulatedServarr  # noqa: E402
-from tests.daemon.conftest import CONFIG  # noqa: E402
+from tests.daemon.conftest import config_text  # noqa: E402
 from tests.daemon.process import DaemonProcess  # noqa: E402
 from tests.gitrepos import make_git_repo  # noqa: E402
 
@@ -49,7 +49,7 @@ def main() -> None:
     ):
         url = make_git_repo(GUIDES, Path(tmp) / "guides")
         config = Path(tmp) / "syncd.yml"
-        config.write_text(CONFIG.format(interval="1h", sonarr=sonarr.url, radarr=radarr.url, sonarr_extra=""))
+        config.write_text(config_text(sonarr, radarr))
         env = {
             "SYNCD_TRASH_GUIDES_URL": url,
             "SYNCD_STATE_DIR": str(Path(tmp) / "state"),

@@ -410,8 +410,10 @@ async def _apply(args: argparse.Namespace, settings: app.Settings, term: Termina
         if done.ok:
             lines.append(f"{done.instance}: applied {count} change{'s' if count != 1 else ''} ({summary}).\n")
         else:
+            # The instance is named once, at the start of the line.
+            error = (done.error or "").removeprefix(f"{done.instance}: ")
             lines.append(
-                f"{done.instance}: FAILED at {done.failed}: {done.error}\n"
+                f"{done.instance}: FAILED at {done.failed}: {error}\n"
                 f"  applied {count} ({summary}), not applied {len(done.not_applied)}: "
                 f"{', '.join(done.not_applied) or '-'}\n"
             )

@@ -21,6 +21,7 @@ import structlog
 
 from syncd.domain.state import Ownership
 from syncd.errors import ConfigError
+from syncd.redact import redact_url, url_secrets
 
 log = structlog.get_logger()
 
@@ -88,8 +89,10 @@ def save(state_dir: Path, instance: str, ownership: Ownership) -> None:
 
 
 def server_key(base_url: str, identity: str) -> str:
-    """How state names a server: its base URL (trailing slash trimmed) and reported identity."""
-    return f"{base_url.rstrip('/')} {identity}".strip()
+    """How state names a server: its base URL (trailing slash trimmed, credentials redacted:
+    the key is stored and shown) and reported identity."""
+    shown = redact_url(base_url) if url_secrets(base_url) else base_url
+    return f"{shown.rstrip('/')} {identity}".strip()
 
 
 def for_server(ownership: Ownership, server: str) -> tuple[Ownership, str | None]:
