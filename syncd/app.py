@@ -25,17 +25,17 @@ from syncd import __version__
 from syncd.config import load as config_load
 from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig, QbittorrentConfig
 from syncd.desired import resolve
-from syncd.domain.state import DesiredInstance, LiveInstance, Ownership
+from syncd.domain.state import DesiredInstance, Ownership
 from syncd.errors import ApiError, Diagnostic, SyncdError
 from syncd.guides import catalog as guide_catalog
 from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.kinds import registry
-from syncd.kinds.base import ShapeError
+from syncd.kinds.base import Context, ShapeError
 from syncd.live import http as live_http
 from syncd.live import qbittorrent, servarr
-from syncd.plan import build, deletes, ordering
+from syncd.plan import deletes, ordering, preferences
 from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
 from syncd.plan.model import InstancePlan, Plan
@@ -76,7 +76,6 @@ class Prepared:
 @dataclass(frozen=True)
 class InstanceState:
     desired: DesiredInstance
-    live: LiveInstance | None
     ownership: Ownership
     # Registry kind name -> what planning it knew (apply builds its requests from this).
     kinds: Mapping[str, plan_engine.KindState] = field(default_factory=dict)
@@ -230,19 +229,18 @@ def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient
     )
 
 
-def kind_states(instance: InstanceConfig) -> list[plan_engine.KindState]:
-    """Each registry kind of the instance's service with what the config wants of it."""
-    return [
-        plan_engine.KindState(
-            kind=kind,
-            wants=kind.wanted(
-                tuple(instance.resources.get(kind.section, ())),
-                instance=instance.address,
-                service=instance.service,
-            ),
-        )
-        for kind in registry.for_service(instance.service)
-    ]
+def kind_states(
+    instance: InstanceConfig, desired: DesiredInstance | None = None
+) -> list[plan_engine.KindState]:
+    """Each registry kind of the instance's service with what the config (and, for the
+    TRaSH-backed kinds, its resolved `desired` state) wants of it."""
+    context = Context(instance.address, instance.service, desired=desired)
+    states = []
+    for kind in registry.for_service(instance.service):
+        wants = kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
+        rule = plan_engine.delete_rule(instance.delete, kind.section)
+        states.append(plan_engine.KindState(kind=kind, wants=dataclasses.replace(wants, delete=rule)))
+    return states
 
 
 async def _read_kinds(
@@ -287,14 +285,16 @@ async def _plan_instance(
     try:
         async with _client(instance, settings) as client:
             gateway = servarr.ServarrGateway(client, service=instance.service, name=instance.name)
-            live = await gateway.fetch()
-            server = ownership_store.server_key(instance.base_url, live.identity)
+            status = await gateway.probe()
+            server = ownership_store.server_key(instance.base_url, servarr.identity(status))
             ownership, moved = ownership_store.for_server(stored, server)
-            plan = build.build_instance_plan(desired, live, ownership)
-            if build.deletes_profiles(plan):
-                media = "series" if instance.service == "sonarr" else "movies"
-                plan = build.spare_profiles_in_use(plan, await gateway.profiles_in_use(), media=media)
-            states, reads = await _read_kinds(gateway, kind_states(instance))
+            states, reads = await _read_kinds(gateway, kind_states(instance, desired))
+            kinds = plan_engine.plan_kinds(states, ownership, instance=instance.address)
+            settled = {s.kind.name: s for s in kinds.states}
+            changes, spared = kinds.changes, list[Diagnostic]()
+            extra = plan_engine.spare_reads(changes, settled)
+            if extra:
+                changes, spared = plan_engine.spare(changes, settled, await gateway.read(extra))
             counts[instance.address] = client.stats.total()
     except (ApiError, ShapeError) as exc:
         # Without the instance prefix: the plan and every renderer name the instance already.
@@ -305,29 +305,19 @@ async def _plan_instance(
             diagnostics=desired.diagnostics,
             error=error,
         )
-        return failed, InstanceState(desired=desired, live=None, ownership=ownership)
-    kinds = plan_engine.plan_kinds(states, ownership, instance=instance.address)
+        return failed, InstanceState(desired=desired, ownership=ownership)
     notes = (Diagnostic(location=instance.address, message=moved, severity="warning"),) if moved else ()
-    plan = plan.model_copy(
-        update={
-            "changes": tuple(kinds.changes) + plan.changes,
-            "diagnostics": plan.diagnostics + tuple(kinds.diagnostics) + notes,
-            "live_fingerprint": servarr.fingerprint({"core": live.fingerprint, **reads})
-            if reads
-            else live.fingerprint,
-        }
+    plan = InstancePlan(
+        instance=instance.address,
+        service=instance.service,
+        changes=tuple(changes),
+        diagnostics=desired.diagnostics + tuple(kinds.diagnostics) + tuple(spared) + notes,
+        live_fingerprint=servarr.fingerprint({"system/status": servarr.stable(status), **reads}),
     )
-    totals = {
-        "custom_format": len(live.custom_formats),
-        "quality_profile": len(live.quality_profiles),
-        **{s.kind.name: len(s.found) for s in states},
-    }
+    totals = {s.kind.name: len(s.found) for s in states}
     plan = deletes.guard(plan, totals, bound=instance.delete.max_deletes, allow=settings.allow_many_deletes)
     state = InstanceState(
-        desired=desired,
-        live=live,
-        ownership=plan_engine.adopt_matched(ownership, kinds.changes),
-        kinds={s.kind.name: s for s in states},
+        desired=desired, ownership=plan_engine.adopt_matched(ownership, changes), kinds=settled
     )
     return plan, state
 
@@ -364,7 +354,7 @@ async def _plan_qbittorrent(
             counts[instance.address] = client.stats.total()
     except ApiError as exc:
         return InstancePlan(instance=instance.address, service="qbittorrent", error=exc.detail)
-    return build.build_preferences_plan(instance, live.preferences, fingerprint=live.fingerprint)
+    return preferences.build_preferences_plan(instance, live.preferences, fingerprint=live.fingerprint)
 
 
 async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequence[str] = ()) -> PlanOutcome:
@@ -431,44 +421,33 @@ async def apply_plan(
                     should_stop=should_stop,
                 )
         state = outcome.states[instance_plan.instance]
-        assert state.live is not None
         inst = by_address[instance_plan.instance]
 
         def save(ownership: Ownership) -> None:
             ownership_store.save(config.state_dir, instance_plan.instance, ownership)
 
-        kind_changes = [c for c in instance_plan.changes if c.type in state.kinds]
-        core_plan = instance_plan.model_copy(
-            update={"changes": tuple(c for c in instance_plan.changes if c.type not in state.kinds)}
-        )
         async with _client(inst, settings) as client:
-            writer = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
+            sender = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
             kinds = await apply_engine.execute(
-                kind_changes,
+                instance_plan.changes,
                 state.kinds,
-                writer,
+                sender,
                 state.ownership,
                 instance=instance_plan.instance,
                 save=save,
                 on_event=sink,
                 should_stop=should_stop,
             )
-            if kinds.failed or kinds.stopped:
-                done = set(kinds.applied)
-                result = executing.ApplyResult(
-                    instance=instance_plan.instance,
-                    applied=tuple(kinds.applied),
-                    not_applied=tuple(c.address for c in instance_plan.actionable if c.address not in done),
-                    ownership=kinds.ownership,
-                    failed=kinds.failed,
-                    error=kinds.error,
-                    stopped=kinds.stopped,
-                )
-            else:
-                core = await executing.execute(
-                    core_plan, state.live, writer, kinds.ownership, on_event=sink, should_stop=should_stop
-                )
-                result = dataclasses.replace(core, applied=tuple(kinds.applied) + core.applied)
+        done = set(kinds.applied)
+        result = executing.ApplyResult(
+            instance=instance_plan.instance,
+            applied=tuple(kinds.applied),
+            not_applied=tuple(c.address for c in instance_plan.actionable if c.address not in done),
+            ownership=kinds.ownership,
+            failed=kinds.failed,
+            error=kinds.error,
+            stopped=kinds.stopped,
+        )
         save(result.ownership)
         return result
 

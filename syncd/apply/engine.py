@@ -4,12 +4,14 @@
 instance that references an instance which failed (or was itself skipped) is skipped with the
 reason. `execute` writes one instance's kind changes.
 
-Changes run one at a time in plan order (the planner already ordered them by `depends_on`,
-deletes last). Each write is the request the change's kind builds from the live object, the
+Changes run in plan order (the planner already ordered them by `depends_on`, deletes last):
+consecutive changes of one kind do not depend on each other, so they are written concurrently
+(at most `WRITE_CONCURRENCY` at once) and the next kind waits for them; a bulk kind's updates
+are its one request. Each write is the request the change's kind builds from the live object, the
 desired object (plain secrets included; they never left the process) and the ids resolved so
 far; a replace is a delete then a create. Ownership is recorded, and handed to `save`, after
 every successful write, so a crash mid-apply never loses what was created. The first failed
-write stops the instance.
+write stops the instance: no further write starts (those in flight finish and count).
 """
 
 from __future__ import annotations
@@ -21,18 +23,23 @@ from typing import Any, Protocol, TypeVar
 
 from syncd.domain.state import Ownership
 from syncd.errors import ApiError, SyncdError
-from syncd.kinds.base import Request, Resolved, ShapeError
+from syncd.kinds.base import Kind, Request, Resolved, ShapeError, bulk_request, create_reads, is_bulk
 from syncd.plan import ordering
 from syncd.plan.engine import KindState, ownership_after_write
 from syncd.plan.model import Action, Change
 
 R = TypeVar("R")
 
+# How many independent writes of one kind run at once (the servers' SQLite takes little more).
+WRITE_CONCURRENCY = 4
+
 EventSink = Callable[[str, Mapping[str, Any]], None]
 
 
 class Sender(Protocol):
     async def send(self, request: Request) -> Any: ...
+
+    async def read(self, paths: Sequence[str]) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -83,46 +90,161 @@ async def execute(
     save: Callable[[Ownership], None],
     on_event: EventSink,
     should_stop: Callable[[], bool],
+    concurrency: int = WRITE_CONCURRENCY,
 ) -> KindsResult:
-    result = KindsResult(ownership=ownership)
-    resolved: dict[str, dict[str, int]] = {k: dict(v) for k, v in ownership.objects.items()}
-    for change in changes:
-        if change.action is Action.NOOP:
+    run = _Run(
+        states=states,
+        sender=sender,
+        result=KindsResult(ownership=ownership),
+        resolved={k: dict(v) for k, v in ownership.objects.items()},
+        save=save,
+        on_event=on_event,
+        should_stop=should_stop,
+        instance=instance,
+    )
+    for group in _groups([c for c in changes if c.action is not Action.NOOP]):
+        if run.done:
+            break
+        kind = states[group[0].type].kind
+        if any(c.action in (Action.CREATE, Action.REPLACE) for c in group):
+            await run.read_for_creates(kind, group[0])
+            if run.done:
+                break
+        if is_bulk(kind) and all(c.action is Action.UPDATE for c in group):
+            await run.bulk(group)
             continue
-        if should_stop():
-            result.stopped = True
-            on_event("apply.stopped", {"instance": instance})
-            break
-        state = states[change.type]
-        on_event("apply.change.start", {"address": change.address, "action": change.action.value})
+        semaphore = asyncio.Semaphore(concurrency)
+        await asyncio.gather(*(run.one(c, semaphore) for c in group))
+    return run.result
+
+
+def _groups(changes: Sequence[Change]) -> list[list[Change]]:
+    """Runs of consecutive changes of one kind and phase (writes, then deletes): their writes
+    do not depend on each other, so they run concurrently; the next group waits."""
+    groups: list[list[Change]] = []
+    for change in changes:
+        phase = (change.type, change.action is Action.DELETE)
+        if groups and (groups[-1][0].type, groups[-1][0].action is Action.DELETE) == phase:
+            groups[-1].append(change)
+        else:
+            groups.append([change])
+    return groups
+
+
+@dataclass
+class _Run:
+    """One instance's apply in progress: what was written, and the ids resolved so far."""
+
+    states: Mapping[str, KindState]
+    sender: Sender
+    result: KindsResult
+    resolved: dict[str, dict[str, int]]
+    save: Callable[[Ownership], None]
+    on_event: EventSink
+    should_stop: Callable[[], bool]
+    instance: str
+    # What kinds read only when they create (`create_reads`), once read.
+    extra_reads: dict[str, Any] = field(default_factory=dict)
+    # Saves run one at a time, in the order of the writes, off the event loop (the other
+    # writes in flight go on meanwhile); the last one saved is the newest ownership.
+    saving: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def done(self) -> bool:
+        return self.result.failed is not None or self.result.stopped
+
+    def _may_start(self) -> bool:
+        if self.done:
+            return False
+        if self.should_stop():
+            self.result.stopped = True
+            self.on_event("apply.stopped", {"instance": self.instance})
+            return False
+        return True
+
+    def _failed(self, change: Change, exc: SyncdError) -> None:
+        if self.result.failed is None:
+            self.result.failed, self.result.error = change.address, str(exc)
+            self.on_event("apply.change.failed", {"address": change.address, "error": self.result.error})
+
+    async def _persist(self, ownership: Ownership) -> None:
+        async with self.saving:
+            await asyncio.to_thread(self.save, ownership)
+
+    def reads(self, state: KindState) -> Mapping[str, Any]:
+        return {**state.reads, **self.extra_reads} if self.extra_reads else state.reads
+
+    async def read_for_creates(self, kind: Kind, first: Change) -> None:
+        missing = [p for p in create_reads(kind) if p not in self.extra_reads]
+        if not missing:
+            return
         try:
-            created = await _write(change, state, sender, Resolved(ids=resolved))
+            self.extra_reads.update(await self.sender.read(missing))
         except SyncdError as exc:
-            result.failed, result.error = change.address, str(exc)
-            on_event("apply.change.failed", {"address": change.address, "error": result.error})
-            break
-        if created is not None and change.key:
-            resolved.setdefault(change.type, {})[change.key] = created
-        result.ownership = ownership_after_write(result.ownership, change, state, created)
-        save(result.ownership)
-        result.applied.append(change.address)
-        on_event("apply.change.done", {"address": change.address, "action": change.action.value})
-    return result
+            self._failed(first, exc)
+
+    async def _written(self, change: Change, created: int | None) -> None:
+        state = self.states[change.type]
+        object_id = created if created is not None else change.live_id
+        if object_id is not None and change.key and change.action is not Action.DELETE:
+            self.resolved.setdefault(change.type, {})[change.key] = object_id
+        self.result.ownership = ownership_after_write(self.result.ownership, change, state, created)
+        await self._persist(self.result.ownership)
+        self.result.applied.append(change.address)
+        self.on_event("apply.change.done", {"address": change.address, "action": change.action.value})
+
+    async def one(self, change: Change, semaphore: asyncio.Semaphore) -> None:
+        """Write `change` while holding a slot of `semaphore`; its ownership is saved after the
+        slot is free again, so the next write need not wait for the save."""
+        async with semaphore:
+            if not self._may_start():
+                return
+            state = self.states[change.type]
+            self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
+            try:
+                created = await _write(
+                    change, state, self.sender, Resolved(ids=self.resolved), self.reads(state)
+                )
+            except SyncdError as exc:
+                self._failed(change, exc)
+                return
+        await self._written(change, created)
+
+    async def bulk(self, group: Sequence[Change]) -> None:
+        """All updates of a bulk kind in its one request."""
+        if not self._may_start():
+            return
+        state = self.states[group[0].type]
+        pairs = []
+        for change in group:
+            wanted, found = state.wanted_for(change), state.found_by_id(change.live_id)
+            assert wanted is not None and found is not None
+            pairs.append((wanted, found))
+            self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
+        try:
+            await self.sender.send(bulk_request(state.kind, pairs, self.reads(state)))
+        except SyncdError as exc:
+            self._failed(group[0], exc)
+            return
+        for change in group:
+            await self._written(change, None)
 
 
-async def _write(change: Change, state: KindState, sender: Sender, resolved: Resolved) -> int | None:
+async def _write(
+    change: Change, state: KindState, sender: Sender, resolved: Resolved, reads: Mapping[str, Any]
+) -> int | None:
     """Send the change's request(s); the id of a created object, else None."""
     kind = state.kind
-    wanted = state.wanted_by_key(change.key)
+    wanted = state.wanted_for(change)
     found = state.found_by_id(change.live_id)
     if change.action in (Action.DELETE, Action.REPLACE):
-        await sender.send(kind.request("delete", wanted, found, resolved, state.reads))
+        await sender.send(kind.request("delete", wanted, found, resolved, reads))
         if change.action is Action.DELETE:
             return None
     if change.action is Action.UPDATE:
-        await sender.send(kind.request("update", wanted, found, resolved, state.reads))
+        await sender.send(kind.request("update", wanted, found, resolved, reads))
         return None
-    request = kind.request("create", wanted, None, resolved, state.reads)
+    request = kind.request("create", wanted, None, resolved, reads)
     reply = await sender.send(request)
     try:
         return _created_id(request, reply)

@@ -30,6 +30,7 @@ from syncd.daemon.status import CycleStatus, DaemonStatus, DriftRecord, GuideFal
 from syncd.errors import SyncdError
 from syncd.guides import repo as guide_repo
 from syncd.guides.model import GuideSet
+from syncd.plan import deletes
 from syncd.plan.model import Action, Change, InstancePlan, Plan
 from syncd.render import human as human_render
 from syncd.state.lock import LockTimeout, StateLock, hold_async, lock_path
@@ -260,6 +261,9 @@ class Cycle:
             self._metrics.changes.labels(plan.instance, change.type, change.action.value).inc()
         state.result, state.applied, state.pending = outcome, applied, pending
         state.error = scrub(error) if error else None
+        refusal = deletes.refusal(plan)
+        state.deletes_refused = scrub(refusal) if refusal else None
+        self._metrics.deletes_refused.labels(plan.instance).set(1 if refusal else 0)
         state.applied_changes = [ChangeLine.of(c) for c in applied_changes]
         state.pending_changes = [ChangeLine.of(c) for c in pending_changes] if pending is not None else []
         state.pending_plan = scrub(_rendered(plan, pending_changes)) if pending_changes else None

@@ -61,6 +61,12 @@ class Metrics:
             ["instance"],
             registry=self.registry,
         )
+        self.deletes_refused = Gauge(
+            "syncd_deletes_refused",
+            "1 while the instance's plan deletes more than the delete bound and is not applied.",
+            ["instance"],
+            registry=self.registry,
+        )
         self.plan_only = Gauge(
             "syncd_plan_only",
             "1 while the daemon only plans (mode: plan or --plan-only) and never writes.",

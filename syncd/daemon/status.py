@@ -66,10 +66,13 @@ class InstanceStatus:
     applied_changes: list[ChangeLine] = field(default_factory=list)
     pending_changes: list[ChangeLine] = field(default_factory=list)
     pending_plan: str | None = None
+    # Why the last plan was refused for deleting too many objects (nothing was written).
+    deletes_refused: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "address": self.address,
+            "deletes_refused": self.deletes_refused,
             "result": self.result,
             "error": self.error,
             "run_id": self.run_id,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Frozen(BaseModel):
@@ -15,6 +17,15 @@ class ResetScores(Frozen):
     except_patterns: tuple[str, ...] = ()
 
 
+class SectionDelete(Frozen):
+    """What may be deleted of one kind (by its config section): objects syncd owns that the
+    config no longer wants (`owned`), objects it never managed (`unmanaged`) except `ignore`."""
+
+    owned: bool = False
+    unmanaged: bool = False
+    ignore: tuple[str, ...] = ()
+
+
 class DeletePolicy(Frozen):
     """What syncd may delete. Everything is off by default.
 
@@ -22,7 +33,8 @@ class DeletePolicy(Frozen):
     (Recyclarr `delete_old_custom_formats`). `unmanaged_custom_formats`: delete every server CF
     not managed, except `unmanaged_ignore` names (Configarr `delete_unmanaged_custom_formats`).
     `quality_profiles`/`unmanaged_quality_profiles`: the same for profiles; a profile in use is
-    never deleted.
+    never deleted. `sections` says the same for every other kind, keyed by its config section
+    (syncd format: `delete: {tags: true, unmanaged_tags: {enabled: true, ignore: [keep]}}`).
     """
 
     custom_formats: bool = False
@@ -34,3 +46,21 @@ class DeletePolicy(Frozen):
     # At most this many deletes per plan of the instance; None = the default threshold
     # (see `syncd.plan.deletes`).
     max_deletes: int | None = None
+    # Every other kind, by its config section (`tags`, `root_folders`, `download_clients`, ...).
+    sections: Mapping[str, SectionDelete] = Field(default_factory=dict)
+
+    def rule_for(self, section: str) -> SectionDelete:
+        """What may be deleted of the kind configured under `section` (nothing by default)."""
+        if section == "custom_formats":
+            return SectionDelete(
+                owned=self.custom_formats,
+                unmanaged=self.unmanaged_custom_formats,
+                ignore=self.unmanaged_custom_formats_ignore,
+            )
+        if section == "quality_profiles":
+            return SectionDelete(
+                owned=self.quality_profiles,
+                unmanaged=self.unmanaged_quality_profiles,
+                ignore=self.unmanaged_quality_profiles_ignore,
+            )
+        return self.sections.get(section, SectionDelete())

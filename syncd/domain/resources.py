@@ -1,7 +1,7 @@
 """Server resources in syncd's terms, independent of any API's JSON shape.
 
 Names stand in for ids: a quality profile's cutoff is the name of an item, its scores are
-keyed by custom format name, qualities are listed top = most preferred. `syncd.live.mapping`
+keyed by custom format name, qualities are listed top = most preferred. `syncd.kinds.servarr_json`
 converts to and from the Sonarr/Radarr API shapes. Everything here is frozen and comparable,
 so "did it change" is plain equality on these values.
 """

@@ -1,10 +1,8 @@
 """Desired state, live state and ownership of one Sonarr/Radarr instance.
 
-`DesiredInstance` is what config + guide resolve to (built by `syncd.desired.resolve`).
-`LiveInstance` is what the server holds, already mapped to domain values, plus the raw
-API objects so writes can send whole objects back without losing fields
-(built by `syncd.live`). `Ownership` records which server ids syncd manages.
-The planner compares the three; nothing here does I/O.
+`DesiredInstance` is what config + guide resolve to (built by `syncd.desired.resolve`); the
+resource kinds compare it with what the server holds. `Ownership` records which server ids
+syncd manages. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -73,18 +71,11 @@ class DesiredInstance(Value):
         return f"{self.service}.{self.name}"
 
 
-class LiveObject(Value):
-    """A server object: its id, its domain value, and the raw API JSON as fetched."""
+class LiveProfile(Value):
+    """A server quality profile read into domain terms (`syncd.kinds.servarr_json`)."""
 
     id: int
     raw: Mapping[str, Any]
-
-
-class LiveCustomFormat(LiveObject):
-    custom_format: CustomFormat
-
-
-class LiveProfile(LiveObject):
     name: str
     upgrade_allowed: bool
     cutoff: str
@@ -97,31 +88,6 @@ class LiveProfile(LiveObject):
     scores: Mapping[str, int] = Field(default_factory=dict)
 
 
-class LiveQualityDefinition(LiveObject):
-    size: QualitySize
-    title: str
-
-
-class LiveInstance(Value):
-    service: Service
-    name: str
-    version: str
-    # What the server says it is (app name and instance name), to key ownership state by server.
-    identity: str = ""
-    custom_formats: tuple[LiveCustomFormat, ...] = ()
-    quality_profiles: tuple[LiveProfile, ...] = ()
-    quality_definitions: tuple[LiveQualityDefinition, ...] = ()
-    naming: Mapping[str, Any] = Field(default_factory=dict)
-    media_management: Mapping[str, Any] = Field(default_factory=dict)
-    # Names the server accepts, for validation.
-    qualities: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    # The upper size limit (MB/min) the server allows; sizes at it are sent as unlimited.
-    size_limit: float = 1000.0
-    # sha256 of the canonical raw JSON of everything fetched (saved-plan staleness check).
-    fingerprint: str = ""
-
-
 class Ownership(Value):
     """Which server objects syncd manages: ownership key -> server id.
 
@@ -130,8 +96,6 @@ class Ownership(Value):
     a secret back.
     """
 
-    custom_formats: Mapping[str, int] = Field(default_factory=dict)
-    quality_profiles: Mapping[str, int] = Field(default_factory=dict)
     objects: Mapping[str, Mapping[str, int]] = Field(default_factory=dict)
     secrets: Mapping[str, Mapping[str, Mapping[str, str]]] = Field(default_factory=dict)
     # The server these ids belong to: its base URL and the identity it reports (see

@@ -6,8 +6,9 @@ config section and entry model (strict), the kinds it `depends_on`, the collecti
 its sensitive fields (dotted paths into the essence, `fields.password`) and the fields whose
 change means replace, and these pure functions:
 
-* `wanted`: config entries -> `Wanted` objects (identity `key`, display `name`, the desired
-  essence `value`), with diagnostics that carry file:line;
+* `wanted`: config entries and the `Context` (this instance, its peers) -> `Wanted` objects
+  (identity `key`, display `name`, the desired essence `value`), with diagnostics that carry
+  file:line;
 * `found`: the raw JSON of its collections -> `Found` objects; a reply of the wrong shape
   raises `ShapeError`, naming the endpoint and what was wrong;
 * `sensitive_in`: sensitive paths the server declares at runtime (a provider's `/schema`);
@@ -15,6 +16,21 @@ change means replace, and these pure functions:
 * `request`: the write (`Request`: method, path, body) for an action, given the live object,
   the ids resolved so far in this apply and the kind's reads (a `/schema` template); a kind
   whose objects live in one REST collection gets it from `RestCollection`.
+
+Optional declarations (absent means the default; see the functions at the end):
+
+* `singleton = True`: the instance has exactly one (naming); its address has no `["name"]`;
+* `fixed = True`: the server holds a fixed set (quality definitions, config singletons):
+  syncd never creates, deletes or owns them, and a wanted one the server lacks is an error;
+* `settle(wanted, found, reads, planned)`: the wanted object completed against the live state
+  and the changes planned for the kinds it depends on (a profile scores the formats the server
+  will hold), or the diagnostics (errors, or a warning) of why nothing is planned for it (a
+  field the server does not have). A diagnostic without a location gets the object's;
+* `bulk = True`: all updates of the kind are one request, `bulk_request(pairs, reads)`;
+* `create_reads`: collections read only when apply creates an object (a `/schema` template),
+  so a no-op plan never pays for them;
+* `spare_reads` + `spared(found, reads)`: when a delete is planned, read these and keep the
+  objects `spared` names a reason for (a profile still in use), as a warning.
 
 Everything else (matching, diffing, actions, delete policy, ownership, secrets, ordering,
 sending) is the engine's (`syncd.plan.engine`, `syncd.apply.engine`), so no module outside a
@@ -30,6 +46,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from syncd.config.model import ResourceEntry
+from syncd.domain.state import DesiredInstance
 from syncd.errors import Diagnostic
 
 Raw = Mapping[str, Any]
@@ -53,6 +70,9 @@ class Wanted:
     value: Mapping[str, Any]
     origin: str = ""
     reason: str = ""
+    # How the object refers to objects of other kinds (display name -> reference), for its
+    # kind's `request` to resolve to ids (a profile's custom formats).
+    references: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,18 @@ class DeleteRule:
 
 
 @dataclass(frozen=True)
+class Planned:
+    """A change planned for a kind another kind depends on, as the dependent kind sees it: the
+    object's key and name as they will be once written, the live id it has (None: it is
+    about to be created), and the action (`create`, `update`, `delete`, `no-op`, ...)."""
+
+    key: str
+    name: str
+    live_id: int | None
+    action: str
+
+
+@dataclass(frozen=True)
 class Resolved:
     """Ids known so far in an apply: kind -> ownership key -> server id (created objects
     included as soon as the server answered)."""
@@ -113,6 +145,34 @@ class Wants:
     delete: DeleteRule = DeleteRule()
 
 
+@dataclass(frozen=True)
+class Peer:
+    """Another instance of the config as the services see each other: its `address`
+    (`qbittorrent.main`), `service`, the `url` the other services reach it by (its `peer_url`,
+    else its `base_url`), and the credentials a connection to it needs (`secret`: API key,
+    password or token; never shown in a repr)."""
+
+    address: str
+    service: str
+    url: str
+    username: str | None = None
+    secret: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind knows besides its entries: the instance it plans for (`address`, `service`,
+    `url` = its own peer URL) and every instance it may reference, by address."""
+
+    instance: str
+    service: str
+    url: str = ""
+    peers: Mapping[str, Peer] = field(default_factory=dict)
+    # What config and guides resolve to for this instance (custom formats, profiles, sizes,
+    # naming, media management): the kinds of the TRaSH-backed sections read it.
+    desired: DesiredInstance | None = None
+
+
 class Kind(Protocol):
     """A resource kind. Class attributes declare; methods are pure."""
 
@@ -127,7 +187,7 @@ class Kind(Protocol):
     sensitive: ClassVar[frozenset[str]]
     replace_on: ClassVar[frozenset[str]]
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants: ...
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants: ...
 
     def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]: ...
 
@@ -186,24 +246,72 @@ def object_list(
     the given types; anything else raises `ShapeError`."""
     reply = reads.get(endpoint)
     if not isinstance(reply, list):
-        raise ShapeError(endpoint, f"expected a JSON list, got {_shape(reply)}")
+        raise ShapeError(endpoint, f"expected a JSON list, got {describe(reply)}")
     objects: list[Raw] = []
     for index, item in enumerate(reply):
         if not isinstance(item, Mapping):
-            raise ShapeError(endpoint, f"item {index} is {_shape(item)}, not an object")
+            raise ShapeError(endpoint, f"item {index} is {describe(item)}, not an object")
         for key, kind in required.items():
             value = item.get(key)
             if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-                raise ShapeError(endpoint, f"item {index} has no valid {key!r} ({_shape(value)})")
+                shape = describe(value) if key in item else "missing"
+                raise ShapeError(endpoint, f"item {index} has no valid {key!r} ({shape})")
         objects.append(item)
     return objects
 
 
-def _shape(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A reply's shape in words, for an error message."""
     if value is None:
-        return "nothing"
+        return "an empty body"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list):
         return "a list"
     return f"{type(value).__name__} {value!r}"[:60]
+
+
+def is_singleton(kind: Kind) -> bool:
+    return bool(getattr(kind, "singleton", False))
+
+
+def is_fixed(kind: Kind) -> bool:
+    return bool(getattr(kind, "fixed", False))
+
+
+def is_bulk(kind: Kind) -> bool:
+    return bool(getattr(kind, "bulk", False))
+
+
+def create_reads(kind: Kind) -> tuple[str, ...]:
+    return tuple(getattr(kind, "create_reads", ()))
+
+
+def spare_reads(kind: Kind) -> tuple[str, ...]:
+    return tuple(getattr(kind, "spare_reads", ()))
+
+
+def settle(
+    kind: Kind,
+    wanted: Wanted,
+    found: Found | None,
+    reads: Mapping[str, Any],
+    planned: Mapping[str, tuple[Planned, ...]],
+) -> Wanted | tuple[Diagnostic, ...]:
+    settling = getattr(kind, "settle", None)
+    if settling is None:
+        return wanted
+    settled: Wanted | tuple[Diagnostic, ...] = settling(wanted, found, reads, planned)
+    return settled
+
+
+def spared(kind: Kind, found: Found, reads: Mapping[str, Any]) -> str | None:
+    """Why `found` must not be deleted after all (None: delete it)."""
+    spare = getattr(kind, "spared", None)
+    return spare(found, reads) if spare is not None else None
+
+
+def bulk_request(kind: Kind, pairs: list[tuple[Wanted, Found]], reads: Mapping[str, Any]) -> Request:
+    build: Any = getattr(kind, "bulk_request", None)
+    request: Request = build(pairs, reads)
+    return request

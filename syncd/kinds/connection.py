@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import Found, Request, Resolved, Wanted, Wants
+from syncd.kinds.base import Context, Found, Request, Resolved, Wanted, Wants
 from syncd.kinds.provider import ServarrProvider
 
 
@@ -38,7 +38,7 @@ class Connection(ServarrProvider):
     section: ClassVar[str] = "connections"
     endpoint: ClassVar[str] = "notification"
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         problems: list[Diagnostic] = []
         kept: list[ResourceEntry] = []
         for entry in entries:
@@ -52,7 +52,7 @@ class Connection(ServarrProvider):
                 )
             else:
                 kept.append(entry)
-        wants = super().wanted(tuple(kept), instance=instance, service=service)
+        wants = super().wanted(tuple(kept), context)
         objects = tuple(
             replace(w, value={k: v for k, v in w.value.items() if k != "enable"}) for w in wants.objects
         )

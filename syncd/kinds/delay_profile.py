@@ -26,7 +26,17 @@ from pydantic import Field, ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Request,
+    Resolved,
+    ShapeError,
+    Wanted,
+    Wants,
+    object_list,
+)
 from syncd.kinds.remote_path_mapping import first_error
 
 ENDPOINT = "delayprofile"
@@ -84,7 +94,7 @@ class DelayProfile:
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset()
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects: list[Wanted] = []
         problems: list[Diagnostic] = []
         # Tag label -> the profile (name) it belongs to.

@@ -19,7 +19,7 @@ from pydantic import ConfigDict, ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants
+from syncd.kinds.base import Context, EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants
 
 ENDPOINT = "config/downloadclient"
 NAME = "settings"
@@ -57,8 +57,8 @@ class DownloadClientConfig:
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset()
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
-        known = KEYS[service]
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
+        known = KEYS[context.service]
         value: dict[str, Any] = {}
         problems: list[Diagnostic] = []
         origin = str(entries[0].origin) if entries else ""

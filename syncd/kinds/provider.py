@@ -34,8 +34,10 @@ from pydantic import Field, ValidationError
 from syncd.config.model import ResourceEntry
 from syncd.errors import ConfigError, Diagnostic
 from syncd.kinds.base import (
+    Context,
     EntryModel,
     Found,
+    Planned,
     Resolved,
     RestCollection,
     ShapeError,
@@ -86,7 +88,7 @@ class ServarrProvider(RestCollection):
                     paths.add(f"fields.{item['name']}")
         return frozenset(paths)
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects: list[Wanted] = []
         problems: list[Diagnostic] = []
         for entry in entries:
@@ -131,6 +133,38 @@ class ServarrProvider(RestCollection):
             }
             found.append(Found(id=raw["id"], name=raw["name"], raw=raw, value=value))
         return tuple(found)
+
+    def settle(
+        self,
+        wanted: Wanted,
+        found: Found | None,
+        reads: Mapping[str, Any],
+        planned: Mapping[str, tuple[Planned, ...]],
+    ) -> Wanted | tuple[Diagnostic, ...]:
+        """A field name the server's `/schema` template (or the live provider) does not have is
+        an error at its config line now, not a refused write later."""
+        if found is not None:
+            known = {f["name"] for f in found.raw.get("fields") or ()}
+        else:
+            templates = object_list(reads, f"{self.endpoint}/schema", {"implementation": str})
+            implementation = wanted.value["implementation"]
+            template = next((t for t in templates if t["implementation"] == implementation), None)
+            if template is None:
+                names = ", ".join(sorted(t["implementation"] for t in templates))
+                return (
+                    Diagnostic(
+                        wanted.origin, f"unknown implementation {implementation!r} (the server has {names})"
+                    ),
+                )
+            known = {f["name"] for f in template.get("fields") or () if isinstance(f, Mapping)}
+        unknown = sorted(set(wanted.value.get("fields", {})) - known)
+        if not unknown:
+            return wanted
+        message = (
+            f"{wanted.value['implementation']} has no field(s) {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+        return (Diagnostic(wanted.origin, message),)
 
     def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
         live = found.value

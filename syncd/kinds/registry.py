@@ -10,14 +10,25 @@ from collections.abc import Mapping
 
 from syncd.kinds.base import Kind
 from syncd.kinds.connection import Connection
+from syncd.kinds.custom_format import CustomFormatKind
 from syncd.kinds.delay_profile import DelayProfile
 from syncd.kinds.download_client import DownloadClient
 from syncd.kinds.download_client_config import DownloadClientConfig
+from syncd.kinds.media_management import MediaManagement
+from syncd.kinds.naming import MediaNaming
+from syncd.kinds.quality_definition import QualityDefinition
+from syncd.kinds.quality_profile import RadarrQualityProfile, SonarrQualityProfile
 from syncd.kinds.remote_path_mapping import RemotePathMapping
 from syncd.kinds.root_folder import RootFolder
 from syncd.kinds.tag import Tag
 
 KINDS: tuple[Kind, ...] = (
+    CustomFormatKind(),
+    QualityDefinition(),
+    MediaNaming(),
+    MediaManagement(),
+    SonarrQualityProfile(),
+    RadarrQualityProfile(),
     Tag(),
     RootFolder(),
     DownloadClient(),

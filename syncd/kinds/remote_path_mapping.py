@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
+from syncd.kinds.base import Context, EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
 
 ENDPOINT = "remotepathmapping"
 _ABSOLUTE = re.compile(r"^(/|[A-Za-z]:[\\/]|\\\\)")
@@ -69,7 +69,7 @@ class RemotePathMapping:
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset()
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects: list[Wanted] = []
         problems: list[Diagnostic] = []
         seen: set[str] = set()

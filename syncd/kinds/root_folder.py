@@ -15,7 +15,16 @@ from pydantic import ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Resolved,
+    RestCollection,
+    Wanted,
+    Wants,
+    object_list,
+)
 
 ENDPOINT = "rootfolder"
 
@@ -39,7 +48,7 @@ class RootFolder(RestCollection):
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset({"path"})
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects: list[Wanted] = []
         problems: list[Diagnostic] = []
         for entry in entries:

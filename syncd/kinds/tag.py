@@ -16,7 +16,16 @@ from pydantic import ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Resolved,
+    RestCollection,
+    Wanted,
+    Wants,
+    object_list,
+)
 
 LABEL = re.compile(r"^[a-z0-9-]+$")
 ENDPOINT = "tag"
@@ -37,7 +46,7 @@ class Tag(RestCollection):
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset()
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects: list[Wanted] = []
         problems: list[Diagnostic] = []
         for entry in entries:

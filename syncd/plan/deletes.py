@@ -21,6 +21,8 @@ from syncd.plan.model import Action, InstancePlan
 MAX_DELETES = 5
 MAX_FRACTION = 1 / 3
 MIN_EXISTING = 10
+# How a refusal ends; `refusal` finds it again (the daemon reports it in /status and a metric).
+REFUSED = "; refused. Review `syncd plan`, then pass --allow-many-deletes or raise delete.max_deletes"
 
 
 def guard(
@@ -46,9 +48,10 @@ def guard(
                 break
     if problem is None:
         return plan
-    refusal = Diagnostic(
-        location=plan.instance,
-        message=f"{problem}; refused. Review `syncd plan`, then pass --allow-many-deletes "
-        "or raise delete.max_deletes",
-    )
+    refusal = Diagnostic(location=plan.instance, message=f"{problem}{REFUSED}")
     return plan.model_copy(update={"diagnostics": (*plan.diagnostics, refusal)})
+
+
+def refusal(plan: InstancePlan) -> str | None:
+    """The reason `guard` refused `plan`, or None."""
+    return next((d.message for d in plan.diagnostics if d.message.endswith(REFUSED)), None)

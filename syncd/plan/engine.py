@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from syncd.domain.policy import DeletePolicy
 from syncd.domain.state import Ownership
 from syncd.errors import Diagnostic
-from syncd.kinds.base import Found, Kind, Wanted, Wants
+from syncd.kinds import base
+from syncd.kinds.base import DeleteRule, Found, Kind, Wanted, Wants
 from syncd.plan import diff as diffing
 from syncd.plan import ordering
 from syncd.plan.model import Action, Change, FieldChange
@@ -45,6 +47,13 @@ class KindState:
     def wanted_by_key(self, key: str) -> Wanted | None:
         return next((w for w in self.wants.objects if w.key == key), None)
 
+    def wanted_for(self, change: Change) -> Wanted | None:
+        """The wanted object `change` was planned from (by key; objects of a fixed kind, which
+        syncd does not own, by name)."""
+        if change.key:
+            return self.wanted_by_key(change.key)
+        return next((w for w in self.wants.objects if w.name == change.name), None)
+
     def found_by_id(self, object_id: int | None) -> Found | None:
         return next((f for f in self.found if f.id == object_id), None)
 
@@ -53,6 +62,8 @@ class KindState:
 class KindPlan:
     changes: list[Change] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The kinds' states with their wanted objects settled (what apply writes from).
+    states: list[KindState] = field(default_factory=list)
 
 
 def secret_hash(value: Any) -> str:
@@ -60,15 +71,22 @@ def secret_hash(value: Any) -> str:
 
 
 def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: str) -> KindPlan:
-    """Every kind of one instance, changes in apply order."""
+    """Every kind of one instance, changes in apply order. Kinds are planned in dependency
+    order, each seeing the changes planned for the kinds it depends on."""
     result = KindPlan()
-    for state in states:
-        one = plan_kind(state, ownership, instance=instance)
-        result.changes.extend(one.changes)
-        result.diagnostics.extend(one.diagnostics)
     rank = ordering.kind_order(
         [s.kind.name for s in states], {s.kind.name: s.kind.depends_on for s in states}
     )
+    planned: dict[str, tuple[base.Planned, ...]] = {}
+    for state in sorted(states, key=lambda s: rank[s.kind.name]):
+        one = plan_kind(state, ownership, instance=instance, planned=planned)
+        planned[state.kind.name] = tuple(
+            base.Planned(key=c.key, name=c.name, live_id=c.live_id, action=c.action.value)
+            for c in one.changes
+        )
+        result.changes.extend(one.changes)
+        result.diagnostics.extend(one.diagnostics)
+        result.states.extend(one.states)
     result.changes.sort(key=lambda c: _apply_rank(c, rank))
     return result
 
@@ -79,38 +97,103 @@ def _apply_rank(change: Change, rank: Mapping[str, int]) -> tuple[int, int, str]
     return (0, rank[change.type], change.name.lower())
 
 
-def plan_kind(state: KindState, ownership: Ownership, *, instance: str) -> KindPlan:
+def plan_kind(
+    state: KindState,
+    ownership: Ownership,
+    *,
+    instance: str,
+    planned: Mapping[str, tuple[base.Planned, ...]] | None = None,
+) -> KindPlan:
     kind, result = state.kind, KindPlan(diagnostics=list(state.wants.diagnostics))
-    owned = ownership.objects.get(kind.name, {})
+    settled_objects: list[Wanted] = []
+    fixed = base.is_fixed(kind)
+    owned = {} if fixed else ownership.objects.get(kind.name, {})
     by_id = {f.id: f for f in state.found if f.id is not None}
     claimed: set[int] = set()
     for wanted in sorted(state.wants.objects, key=lambda w: w.name.lower()):
-        address = f'{instance}.{kind.name}["{wanted.name}"]'
+        address = _address(kind, instance, wanted.name)
         match: Found | None = None
         owned_id = owned.get(wanted.key)
         if owned_id is not None and owned_id in by_id and owned_id not in claimed:
             match = by_id[owned_id]
         else:
             hits = [f for f in state.found if f.name.lower() == wanted.name.lower() and f.id not in claimed]
-            if len(hits) > 1:
+            if len(hits) > 1 and not fixed:
                 result.diagnostics.append(
                     Diagnostic(
                         location=address,
-                        message=f"several {kind.name}s on the server have this name (case-insensitive); "
+                        message=f"several {_human(kind)}s on the server have this name (case-insensitive); "
                         "rename or delete the duplicates by hand",
                     )
                 )
                 continue
             match = hits[0] if hits else None
+        if match is None and fixed:
+            result.diagnostics.append(
+                Diagnostic(
+                    location=f"{instance}.{kind.name}",
+                    message=f"the server has no {_human(kind)} named {wanted.name!r}",
+                )
+            )
+            continue
+        settled = base.settle(kind, wanted, match, state.reads, planned or {})
+        if isinstance(settled, tuple):
+            where = wanted.origin or address
+            result.diagnostics.extend(d if d.location else replace(d, location=where) for d in settled)
+            continue
+        wanted = settled
+        settled_objects.append(wanted)
         if match is not None and match.id is not None:
             claimed.add(match.id)
         reason = wanted.reason or kind.section
-        if match is not None and owned_id != match.id:
-            reason = f"{reason}; adopted existing {kind.name} by name"
+        if match is not None and owned_id != match.id and not fixed:
+            reason = f"{reason}; adopted existing {_human(kind)} by name"
         stored = ownership.secrets.get(kind.name, {}).get(wanted.key, {})
         result.changes.append(_change(state, instance, wanted, match, stored, reason))
-    result.changes.extend(_deletes(state, owned, claimed, instance))
+    if not fixed:
+        result.changes.extend(_deletes(state, owned, claimed, instance))
+    result.states.append(replace(state, wants=replace(state.wants, objects=tuple(settled_objects))))
     return result
+
+
+def delete_rule(policy: DeletePolicy, section: str) -> DeleteRule:
+    """What the config's `delete` policy lets the engine delete of the kind under `section`."""
+    rule = policy.rule_for(section)
+    return DeleteRule(owned=rule.owned, unmanaged=rule.unmanaged, ignore=frozenset(rule.ignore))
+
+
+def _human(kind: Kind) -> str:
+    return kind.name.replace("_", " ")
+
+
+def spare(
+    changes: Sequence[Change], states: Mapping[str, KindState], reads: Mapping[str, Any]
+) -> tuple[list[Change], list[Diagnostic]]:
+    """`changes` without the deletes their kind spares after all (a profile still in use),
+    each of those as a warning. `reads` holds the kinds' `spare_reads`."""
+    kept: list[Change] = []
+    warnings: list[Diagnostic] = []
+    for change in changes:
+        state = states.get(change.type)
+        found = state.found_by_id(change.live_id) if state is not None else None
+        reason = None
+        if change.action is Action.DELETE and state is not None and found is not None:
+            reason = base.spared(state.kind, found, reads)
+        if reason is None:
+            kept.append(change)
+        else:
+            warnings.append(Diagnostic(location=change.address, message=reason, severity="warning"))
+    return kept, warnings
+
+
+def spare_reads(changes: Sequence[Change], states: Mapping[str, KindState]) -> list[str]:
+    """What `spare` needs read: the `spare_reads` of the kinds that plan a delete."""
+    kinds = {c.type for c in changes if c.action is Action.DELETE and c.type in states}
+    return sorted({path for k in kinds for path in base.spare_reads(states[k].kind)})
+
+
+def _address(kind: Kind, instance: str, name: str) -> str:
+    return f"{instance}.{name}" if base.is_singleton(kind) else f'{instance}.{kind.name}["{name}"]'
 
 
 def _change(
@@ -126,11 +209,13 @@ def _change(
     after: Mapping[str, Any] = dict(wanted.value)
     for path, value in secrets.items():
         after = _with(after, path, secret_hash(value))
+    singleton = base.is_singleton(kind)
     if match is None:
         return Change(
             instance=instance,
             type=kind.name,
             name=wanted.name,
+            singleton=singleton,
             action=Action.CREATE,
             key=wanted.key,
             after=_masked(after, sensitive),
@@ -151,6 +236,7 @@ def _change(
         instance=instance,
         type=kind.name,
         name=wanted.name,
+        singleton=singleton,
         action=action,
         key=wanted.key,
         live_id=match.id,
@@ -258,8 +344,8 @@ def ownership_after_write(
         object_id = created_id if created_id is not None else change.live_id
         if object_id is not None and change.key:
             table[change.key] = object_id
-        wanted = state.wanted_by_key(change.key)
-        if wanted is not None:
+        wanted = state.wanted_for(change)
+        if wanted is not None and change.key:
             written = {p: secret_hash(v) for p, v in _secrets(wanted.value, state.sensitive).items()}
             if written:
                 hashes[change.key] = written

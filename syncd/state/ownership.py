@@ -24,7 +24,9 @@ from syncd.errors import ConfigError
 
 log = structlog.get_logger()
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+# Top-level tables of format 2, read into `objects` under their kind's name.
+_LEGACY_TABLES = {"custom_formats": "custom_format", "quality_profiles": "quality_profile"}
 
 
 def ownership_path(state_dir: Path, instance: str) -> Path:
@@ -39,13 +41,14 @@ def load(
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            objects = {
+                kind: {k: int(v) for k, v in table.items()} for kind, table in data.get("objects", {}).items()
+            }
+            for legacy, kind in _LEGACY_TABLES.items():
+                if data.get(legacy):
+                    objects[kind] = {k: int(v) for k, v in data[legacy].items()} | objects.get(kind, {})
             return Ownership(
-                custom_formats={k: int(v) for k, v in data.get("custom_formats", {}).items()},
-                quality_profiles={k: int(v) for k, v in data.get("quality_profiles", {}).items()},
-                objects={
-                    kind: {k: int(v) for k, v in table.items()}
-                    for kind, table in data.get("objects", {}).items()
-                },
+                objects=objects,
                 secrets={
                     kind: {key: {f: str(h) for f, h in fields.items()} for key, fields in table.items()}
                     for kind, table in data.get("secrets", {}).items()
@@ -69,8 +72,6 @@ def save(state_dir: Path, instance: str, ownership: Ownership) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
-        "custom_formats": dict(sorted(ownership.custom_formats.items())),
-        "quality_profiles": dict(sorted(ownership.quality_profiles.items())),
         "objects": {kind: dict(sorted(table.items())) for kind, table in sorted(ownership.objects.items())},
         "secrets": {kind: dict(table) for kind, table in sorted(ownership.secrets.items())},
         "server": ownership.server,
@@ -119,7 +120,8 @@ def _import_recyclarr(recyclarr_dir: Path, service: str, base_url: str) -> Owner
     profiles = _read_mappings(folder / "quality-profile-mappings.json")
     if cfs is None and profiles is None:
         return None
-    return Ownership(custom_formats=cfs or {}, quality_profiles=profiles or {})
+    tables = {"custom_format": cfs or {}, "quality_profile": profiles or {}}
+    return Ownership(objects={kind: table for kind, table in tables.items() if table})
 
 
 def _read_mappings(path: Path) -> dict[str, int] | None:

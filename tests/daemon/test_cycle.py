@@ -147,3 +147,26 @@ def test_changes_from_a_config_change_are_not_drift(
     assert status["applied"] > 0  # the new config changed something
     assert status["drift_total"] == 0
     assert metric(daemon, "syncd_drift_detected_total", instance="sonarr.main", type="custom_format") == 0
+
+
+def test_a_plan_that_deletes_too_much_is_never_applied_and_is_reported(
+    harness: Harness, sonarr: SimulatedServarr, radarr: SimulatedServarr
+) -> None:
+    for index in range(7):
+        sonarr.state.tags.create({"label": f"hand-made-{index}"})
+    delete = "    delete:\n      unmanaged_tags:\n        enabled: true\n"
+    harness.config.write_text(config_text(sonarr, radarr, sonarr_extra=delete))
+
+    async def steps(daemon: Daemon) -> list[str | None]:
+        return [await daemon.run_cycle()]
+
+    daemon, results = drive(harness, steps)
+    assert results == ["partial"]
+    refused = instance(daemon, "sonarr.main")
+    assert refused["result"] == "failed"
+    assert "the plan deletes 7 objects, more than 5; refused" in refused["deletes_refused"]
+    assert len(sonarr.state.tags.list_all()) == 7
+    assert not sonarr.state.custom_formats, "nothing of a refused plan is written"
+    assert radarr.state.custom_formats, "the other instance still syncs"
+    assert metric(daemon, "syncd_deletes_refused", instance="sonarr.main") == 1
+    assert metric(daemon, "syncd_deletes_refused", instance="radarr.movies") == 0

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from syncd.config.model import ResourceEntry
 from syncd.kinds.base import (
+    Context,
     DeleteRule,
     EntryModel,
     Found,
@@ -40,7 +41,7 @@ class Thing(RestCollection):
     def __init__(self, delete: DeleteRule | None = None) -> None:
         self._delete = delete or DeleteRule()
 
-    def wanted(self, entries: tuple[ResourceEntry, ...], *, instance: str, service: str) -> Wants:
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         objects = []
         for entry in entries:
             parsed = ThingEntry.model_validate(entry.value)
@@ -75,6 +76,9 @@ class Recorder:
         self.sent: list[Request] = []
         self._fail_at = fail_at
         self._no_id = reply_without_id
+
+    async def read(self, paths: Any) -> dict[str, Any]:
+        return {}
 
     async def send(self, request: Request) -> Any:
         from syncd.errors import ApiRejectedError

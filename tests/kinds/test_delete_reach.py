@@ -86,6 +86,9 @@ def test_a_delete_everything_policy_spares_prowlarrs_indexers_and_the_servers_ow
     hand_made(sonarr)
     sonarr.requests.clear()
     config_before = sonarr.state.get_download_client_config()
+    # The server's own quality profiles are objects syncd does not manage, so they are reached
+    # too (none is in use here; one in use would be spared, see tests/e2e/test_safety.py).
+    profiles = [f'sonarr.main.quality_profile["{p["name"]}"]' for p in sonarr.state.quality_profiles.values()]
     deleted = asyncio.run(delete_everything(sonarr))
     assert sorted(deleted) == sorted(
         [
@@ -93,6 +96,7 @@ def test_a_delete_everything_policy_spares_prowlarrs_indexers_and_the_servers_ow
             'sonarr.main.delay_profile["anime"]',
             'sonarr.main.remote_path_mapping["qbt:/dl"]',
             'sonarr.main.connection["Plex"]',
+            *profiles,
         ]
     )
     assert [row["name"] for row in sonarr.state.indexers.rows.values()] == ["Nyaa (Prowlarr)"]

@@ -10,7 +10,7 @@ import pytest
 
 from syncd.apply import engine as apply_engine
 from syncd.domain.state import Ownership
-from syncd.kinds.base import DeleteRule, ShapeError
+from syncd.kinds.base import Context, DeleteRule, ShapeError
 from syncd.plan import engine
 from syncd.plan.model import Action
 from syncd.plan.sensitive import MASK
@@ -25,7 +25,7 @@ def state(
     kind = Thing(delete)
     return engine.KindState(
         kind=kind,
-        wants=kind.wanted(entries(*wanted), instance="sonarr.main", service="sonarr"),
+        wants=kind.wanted(entries(*wanted), Context("sonarr.main", "sonarr")),
         found=kind.found({"thing": live}),
     )
 
@@ -158,3 +158,39 @@ def test_waves_run_in_order_and_an_instance_whose_reference_failed_is_skipped() 
         ("prowlarr.main", "skipped: sonarr.main, which it references, failed"),
         ("prowlarr.other", "skipped: prowlarr.main, which it references, failed"),
     ]
+
+
+class Slow(Recorder):
+    """A `Recorder` whose answers take a moment, counting the writes in flight at once."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        super().__init__(fail_at=fail_at)
+        self.in_flight = 0
+        self.most = 0
+
+    async def send(self, request: Any) -> Any:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        try:
+            await asyncio.sleep(0.01)
+            return await super().send(request)
+        finally:
+            self.in_flight -= 1
+
+
+def test_independent_writes_of_a_kind_run_concurrently_up_to_the_bound() -> None:
+    s = state(tuple({"name": f"t{i}"} for i in range(10)), [])
+    sender = Slow()
+    result = run(plan(s), s, sender, [])
+    assert len(result.applied) == 10
+    assert sender.most == apply_engine.WRITE_CONCURRENCY
+
+
+def test_after_a_failed_write_no_further_write_starts() -> None:
+    s = state(tuple({"name": f"t{i}"} for i in range(10)), [])
+    sender = Slow(fail_at=1)
+    result = run(plan(s), s, sender, [])
+    assert result.failed == 'sonarr.main.thing["t0"]'
+    # Only the writes already in flight when the first failed went out.
+    assert len(sender.sent) == apply_engine.WRITE_CONCURRENCY
+    assert len(result.applied) == apply_engine.WRITE_CONCURRENCY - 1

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, QualitySize, Specification
-from syncd.live import mapping
+from syncd.kinds import servarr_json as mapping
 
 from . import payloads
 

@@ -1,9 +1,11 @@
 """ServarrGateway against a respx-faked Sonarr v4 / Radarr v5.
 
-We test these aspects: fetch issues exactly the expected GETs, all in flight at once, and
-builds the LiveInstance (domain values, raw objects, limits, fingerprint); the server must
-be the configured app at a supported version; a failed read surfaces as its ApiError; every
-write sends a whole object that the app's OpenAPI spec accepts, to the right endpoint.
+We test these aspects: a probe then the reads issue exactly the expected GETs, all in flight
+at once, and the kinds read them into their objects (raw objects kept, a fingerprint blind to
+restarts); the server must be the configured app at a supported version; a failed read
+surfaces as its ApiError; every write a kind builds is a whole object that the app's OpenAPI
+spec accepts, sent to the right endpoint. (Writes read back through the simulated servers:
+`tests/kinds/test_contract.py`.)
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ import httpx
 import pytest
 import respx
 
-from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, QualitySize, Specification
+from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, Specification
+from syncd.domain.state import DesiredCustomFormat, DesiredInstance
 from syncd.errors import ApiAuthError, ApiError
-from syncd.live import mapping
+from syncd.kinds import registry
+from syncd.kinds import servarr_json as mapping
+from syncd.kinds.base import Context, Found, Resolved, Wanted
+from syncd.kinds.custom_format import CustomFormatKind, canonical
+from syncd.kinds.quality_profile import RadarrQualityProfile, SonarrQualityProfile
+from syncd.live import servarr
 from syncd.live.http import ApiClient
 from syncd.live.servarr import ServarrGateway
-from syncd.simulator.servarr import SimulatedServarr
 from tests.fakes.openapi import OpenApiValidator
 
 from . import payloads
@@ -102,10 +109,26 @@ def run(
     return asyncio.run(main())
 
 
-def fetch(service: str, state: dict[str, Any]) -> Any:
+def fetch(service: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Probe, then read every collection of `state` the way planning does: (status, reads)."""
     router = respx.MockRouter(base_url=API)
     serve(router, state)
-    return run(service, router, lambda gateway: gateway.fetch())[0]
+    paths = [p for p in state if p != "system/status"]
+
+    async def both(gateway: ServarrGateway) -> tuple[dict[str, Any], dict[str, Any]]:
+        return dict(await gateway.probe()), await gateway.read(paths)
+
+    result: tuple[dict[str, Any], dict[str, Any]] = run(service, router, both)[0]
+    return result
+
+
+def kinds_of(service: str, reads: dict[str, Any]) -> dict[str, tuple[Found, ...]]:
+    """What each registry kind of `service` makes of the reads."""
+    return {
+        kind.name: kind.found(reads)
+        for kind in registry.for_service(service)
+        if set(kind.reads) <= set(reads)
+    }
 
 
 @pytest.fixture
@@ -113,56 +136,61 @@ def router() -> respx.MockRouter:
     return respx.MockRouter(base_url=API, assert_all_called=False)
 
 
-# --- fetch -----------------------------------------------------------------------------------
+# --- probe and reads --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("service", "reads"), [("sonarr", 6), ("radarr", 7)])
-def test_fetch_probes_then_reads_everything_at_once_with_one_get_per_endpoint(
-    service: str, reads: int
-) -> None:
+def test_probe_then_reads_everything_at_once_with_one_get_per_endpoint(service: str, reads: int) -> None:
     state = server_state(service)
     router = respx.MockRouter(base_url=API)
     serve(router, state, concurrent=reads - 1)
-    _, client = run(service, router, lambda gateway: gateway.fetch())
+    paths = [p for p in state if p != "system/status"]
+
+    async def both(gateway: ServarrGateway) -> Any:
+        await gateway.probe()
+        return await gateway.read(paths)
+
+    _, client = run(service, router, both)
     assert len(state) == reads
     assert client.stats == {"GET": reads}
     assert all(route.call_count == 1 for route in router.routes)
 
 
-def test_fetch_builds_the_sonarr_live_instance() -> None:
+def test_the_kinds_read_the_sonarr_collections() -> None:
     state = server_state("sonarr")
-    live = fetch("sonarr", state)
-    assert (live.service, live.name, live.version) == ("sonarr", "main", "4.0.19.2979")
-    assert [cf.custom_format.name for cf in live.custom_formats] == ["x265 (HD)", "Repack/Proper"]
-    assert live.custom_formats[0].raw == state["customformat"][0]
-    hd = live.quality_profiles[0]
-    assert (hd.id, hd.name, hd.cutoff, hd.language) == (4, "HD-1080p", "HDTV-1080p", None)
-    assert hd.scores == {"x265 (HD)": 0, "Repack/Proper": 0}
-    assert live.qualities[:3] == ("Unknown", "SDTV", "WEBRip-480p")
-    assert len(live.quality_definitions) == 22
-    assert live.naming == state["config/naming"]
-    assert live.media_management == state["config/mediamanagement"]
-    assert live.languages == ()
-    assert live.size_limit == 1000
-    assert len(live.fingerprint) == 64
+    status, reads = fetch("sonarr", state)
+    assert servarr.identity(status) == "Sonarr Sonarr"  # appName and instanceName
+    found = kinds_of("sonarr", reads)
+    assert [cf.name for cf in found["custom_format"]] == ["x265 (HD)", "Repack/Proper"]
+    assert found["custom_format"][0].raw == state["customformat"][0]
+    hd = found["quality_profile"][0]
+    assert (hd.id, hd.name, hd.value["cutoff"], hd.value["language"]) == (4, "HD-1080p", "HDTV-1080p", None)
+    assert hd.value["scores"] == {"x265 (HD)": 0, "Repack/Proper": 0}
+    assert [d.name for d in found["quality_definition"]][:3] == ["Unknown", "SDTV", "WEBRip-480p"]
+    assert len(found["quality_definition"]) == 22
+    assert found["media_naming"][0].raw == state["config/naming"]
+    assert found["media_management"][0].raw == state["config/mediamanagement"]
 
 
-def test_fetch_builds_radarr_languages_and_size_limit() -> None:
-    live = fetch("radarr", server_state("radarr"))
-    assert {"Any", "Original", "English"} <= set(live.languages)
-    assert live.size_limit == 2000
-    assert live.quality_profiles[0].language == "English"
+def test_the_kinds_read_radarr_languages() -> None:
+    _, reads = fetch("radarr", server_state("radarr"))
+    assert {"Any", "Original", "English"} <= {item["name"] for item in reads["language"]}
+    assert kinds_of("radarr", reads)["quality_profile"][0].value["language"] == "English"
 
 
 def test_fingerprint_ignores_restarts_but_not_changes() -> None:
+    def fingerprint(state: dict[str, Any]) -> str:
+        status, reads = fetch("sonarr", state)
+        return servarr.fingerprint({"system/status": servarr.stable(status), **reads})
+
     state = server_state("sonarr")
-    first = fetch("sonarr", state).fingerprint
+    first = fingerprint(state)
     restarted = copy.deepcopy(state)
     restarted["system/status"]["startTime"] = "2026-11-29T00:00:00Z"
-    assert fetch("sonarr", restarted).fingerprint == first
+    assert fingerprint(restarted) == first
     edited = copy.deepcopy(state)
     edited["qualityprofile"][0]["formatItems"][0]["score"] = 10
-    assert fetch("sonarr", edited).fingerprint != first
+    assert fingerprint(edited) != first
 
 
 @pytest.mark.parametrize(
@@ -172,7 +200,7 @@ def test_fingerprint_ignores_restarts_but_not_changes() -> None:
         ("Sonarr", "3.0.10.1567", "Sonarr 3.0.10.1567 is not supported"),
     ],
 )
-def test_fetch_refuses_the_wrong_app_or_an_old_version(app: str, version: str, message: str) -> None:
+def test_the_probe_refuses_the_wrong_app_or_an_old_version(app: str, version: str, message: str) -> None:
     state = server_state("sonarr")
     state["system/status"] = payloads.status(app, version)
     with pytest.raises(ApiError, match=message) as info:
@@ -185,7 +213,7 @@ def test_a_failed_read_raises_its_own_error_not_a_group(router: respx.MockRouter
     serve(router, state)
     router.routes["qualitydefinition"].mock(side_effect=None, return_value=httpx.Response(401))
     with pytest.raises(ApiAuthError):
-        run("sonarr", router, lambda gateway: gateway.fetch())
+        run("sonarr", router, lambda gateway: gateway.read(["customformat", "qualitydefinition"]))
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -206,36 +234,55 @@ X265 = CustomFormat(
 )
 
 
+def wanted_cf(service: str = "sonarr") -> tuple[CustomFormatKind, Wanted]:
+    kind = CustomFormatKind()
+    desired = DesiredInstance(
+        service=service,  # type: ignore[arg-type]
+        name="main",
+        custom_formats={"t": DesiredCustomFormat(trash_id="t", custom_format=X265)},
+    )
+    (wanted,) = kind.wanted((), Context(f"{service}.main", service, desired=desired)).objects
+    return kind, wanted
+
+
 def test_create_custom_format_posts_the_whole_object(router: respx.MockRouter) -> None:
+    kind, wanted = wanted_cf()
     created = {**mapping.custom_format_to_api(X265), "id": 31}
     route = router.post("/customformat").respond(201, json=created)
-    live, _ = run("sonarr", router, lambda gateway: gateway.create_custom_format(X265))
-    assert (live.id, live.custom_format) == (31, X265)
+    request = kind.request("create", wanted, None, Resolved(), {})
+    reply, _ = run("sonarr", router, lambda gateway: gateway.send(request))
+    assert reply["id"] == 31
     body = body_of(route)
-    assert body["specifications"][1]["fields"] == [{"name": "value", "value": 2160}]
+    not_2160p = next(spec for spec in body["specifications"] if spec["name"] == "Not 2160p")
+    assert not_2160p["fields"] == [{"name": "value", "value": 2160}]
     assert_valid_request("sonarr", "POST", "customformat", body)
 
 
 def test_update_custom_format_puts_the_fetched_object_with_changes(router: respx.MockRouter) -> None:
-    raw = payloads.custom_format(11, "x265 (HD)")
-    live = mapping.live_custom_format(raw)
+    kind, wanted = wanted_cf("radarr")
+    (live,) = kind.found({"customformat": [payloads.custom_format(11, "x265 (HD)")]})
     route = router.put("/customformat/11").mock(
         side_effect=lambda request: httpx.Response(202, content=request.content)
     )
-    updated, _ = run("radarr", router, lambda gateway: gateway.update_custom_format(live, X265))
-    assert updated.custom_format == X265
+    request = kind.request("update", wanted, live, Resolved(), {})
+    run("radarr", router, lambda gateway: gateway.send(request))
     body = body_of(route)
     assert body["id"] == 11
+    assert mapping.custom_format_from_api(body) == canonical(X265)
     assert_valid_request("radarr", "PUT", "customformat/{id}", body)
 
 
 def test_deletes_hit_the_object_endpoint(router: respx.MockRouter) -> None:
     cf = router.delete("/customformat/11").respond(200)
     profile = router.delete("/qualityprofile/4").respond(200)
+    formats = CustomFormatKind().found({"customformat": [payloads.custom_format(11, "x265 (HD)")]})
+    profiles = SonarrQualityProfile().found(
+        {"customformat": [], "qualityprofile": [payloads.default_profile("sonarr", "SD", profile_id=4)]}
+    )
 
     async def deletes(gateway: ServarrGateway) -> None:
-        await gateway.delete_custom_format(11)
-        await gateway.delete_profile(4)
+        await gateway.send(CustomFormatKind().request("delete", None, formats[0], Resolved(), {}))
+        await gateway.send(SonarrQualityProfile().request("delete", None, profiles[0], Resolved(), {}))
 
     run("sonarr", router, deletes)
     assert (cf.call_count, profile.call_count) == (1, 1)
@@ -263,16 +310,29 @@ def all_qualities(service: str, profile: QualityProfile) -> QualityProfile:
     return profile.model_copy(update={"items": profile.items + rest})
 
 
+def settled_profile(service: str, profile: QualityProfile, reads: dict[str, Any]) -> Wanted:
+    """`profile` as the profile kind settles it: the formats referenced by their live ids."""
+    return Wanted(
+        key=profile.name,
+        name=profile.name,
+        value=profile.model_dump(mode="json"),
+        references={name: {"live_id": cf_id, "was": name} for name, cf_id in CF_IDS.items()},
+    )
+
+
 @pytest.mark.parametrize("service", ["sonarr", "radarr"])
 def test_create_profile_starts_from_the_schema_template(service: str, router: respx.MockRouter) -> None:
     template = {**payloads.default_profile(service, "Any", formats=FORMATS), "id": 0, "name": ""}
-    schema = router.get("/qualityprofile/schema").respond(200, json=template)
     post = router.post("/qualityprofile").mock(
         side_effect=lambda request: httpx.Response(201, json={**json.loads(request.content), "id": 9})
     )
+    kind = SonarrQualityProfile() if service == "sonarr" else RadarrQualityProfile()
     profile = all_qualities(service, WEB_1080P)
-    created, _ = run(service, router, lambda gateway: gateway.create_profile(profile, cf_ids_by_name=CF_IDS))
-    assert schema.call_count == 1
+    if service == "radarr":
+        profile = profile.model_copy(update={"language": "English"})
+    reads = {"qualityprofile/schema": template, "language": payloads.languages("radarr")}
+    request = kind.request("create", settled_profile(service, profile, reads), None, Resolved(), reads)
+    created, _ = run(service, router, lambda gateway: gateway.send(request))
     body = body_of(post)
     assert "id" not in body
     assert body["name"] == "WEB-1080p"
@@ -287,100 +347,22 @@ def test_create_profile_starts_from_the_schema_template(service: str, router: re
     assert_valid_request(service, "POST", "qualityprofile", body)
 
 
-def test_update_profile_puts_to_its_id_and_reads_radarr_languages_once(router: respx.MockRouter) -> None:
+def test_update_profile_puts_the_live_profile_to_its_id_with_radarr_language(
+    router: respx.MockRouter,
+) -> None:
     raw = payloads.default_profile("radarr", "HD-1080p", profile_id=4, formats=FORMATS)
-    languages = router.get("/language").respond(200, json=payloads.languages("radarr"))
     put = router.put("/qualityprofile/4").mock(side_effect=lambda r: httpx.Response(202, content=r.content))
     profile = all_qualities("radarr", WEB_1080P.model_copy(update={"language": "Original"}))
-
-    async def update_twice(gateway: ServarrGateway) -> Any:
-        await gateway.update_profile(raw, profile, cf_ids_by_name=CF_IDS)
-        return await gateway.update_profile(raw, profile, cf_ids_by_name=CF_IDS)
-
-    result, _ = run("radarr", router, update_twice)
-    assert languages.call_count == 1
+    kind = RadarrQualityProfile()
+    reads = {
+        "qualityprofile": [raw],
+        "customformat": [payloads.custom_format(i, n) for i, n in FORMATS.items()],
+        "language": payloads.languages("radarr"),
+    }
+    (live,) = kind.found(reads)
+    request = kind.request("update", settled_profile("radarr", profile, reads), live, Resolved(), reads)
+    run("radarr", router, lambda gateway: gateway.send(request))
     body = body_of(put)
-    assert result == body
     assert body["id"] == 4
     assert body["language"] == {"id": -2, "name": "Original"}
     assert_valid_request("radarr", "PUT", "qualityprofile/{id}", body)
-
-
-def test_quality_definitions_change_in_one_bulk_put_of_changed_items(router: respx.MockRouter) -> None:
-    definitions = payloads.quality_definitions("sonarr")
-    put = router.put("/qualitydefinition/update").mock(
-        side_effect=lambda r: httpx.Response(202, content=r.content)
-    )
-    changed = [
-        (definitions[2], QualitySize(quality="WEBRip-480p", min=3, preferred=50, max=1000), "WEBRip-480p"),
-        (
-            definitions[-1],
-            QualitySize(quality="Bluray-2160p Remux", min=50, preferred=None, max=None),
-            "Remux",
-        ),
-    ]
-    result, client = run("sonarr", router, lambda gateway: gateway.update_quality_definitions(changed))
-    body = body_of(put)
-    assert client.stats == {"PUT": 1}
-    assert [item["id"] for item in body] == [definitions[2]["id"], definitions[-1]["id"]]
-    assert (body[0]["maxSize"], body[1]["title"]) == (None, "Remux")
-    assert result == body
-    assert_valid_request("sonarr", "PUT", "qualitydefinition/update", body)
-
-
-@pytest.mark.parametrize("service", ["sonarr", "radarr"])
-def test_singletons_are_put_whole_with_the_changed_fields(service: str, router: respx.MockRouter) -> None:
-    naming = payloads.naming(service)
-    media = payloads.media_management()
-    put_naming = router.put("/config/naming/1").mock(
-        side_effect=lambda r: httpx.Response(202, content=r.content)
-    )
-    put_media = router.put("/config/mediamanagement/1").mock(
-        side_effect=lambda r: httpx.Response(202, content=r.content)
-    )
-
-    async def update(gateway: ServarrGateway) -> None:
-        await gateway.update_naming(naming, {"replaceIllegalCharacters": False})
-        await gateway.update_media_management(media, {"copyUsingHardlinks": False})
-
-    run(service, router, update)
-    assert body_of(put_naming) == {**naming, "replaceIllegalCharacters": False}
-    assert body_of(put_media) == {**media, "copyUsingHardlinks": False}
-    assert_valid_request(service, "PUT", "config/naming/{id}", body_of(put_naming))
-    assert_valid_request(service, "PUT", "config/mediamanagement/{id}", body_of(put_media))
-
-
-# --- against the simulated server ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("service", ["sonarr", "radarr"])
-def test_writes_are_accepted_by_the_simulated_server_and_read_back_equal(service: str) -> None:
-    key = "s" * 32
-
-    async def scenario(url: str) -> tuple[Any, Any]:
-        async with ApiClient(url, key, instance=f"{service}.main", backoffs=()) as client:
-            gateway = ServarrGateway(client, service=service, name="main")  # type: ignore[arg-type]
-            before = await gateway.fetch()
-            cf = await gateway.create_custom_format(X265)
-            profile = all_qualities(service, WEB_1080P.model_copy(update={"scores": {"x265 (HD)": -100}}))
-            await gateway.create_profile(profile, cf_ids_by_name={"x265 (HD)": cf.id})
-            [definition] = before.quality_definitions[:1]
-            await gateway.update_quality_definitions(
-                [(definition.raw, definition.size.model_copy(update={"min": 0.5}), "Unknown!")]
-            )
-            await gateway.update_naming(before.naming, {"replaceIllegalCharacters": False})
-            return before, await gateway.fetch()
-
-    validator = OpenApiValidator(service)  # type: ignore[arg-type]
-    with SimulatedServarr(service, api_key=key, request_validator=validator) as server:  # type: ignore[arg-type]
-        before, after = asyncio.run(scenario(server.url))
-
-    assert [cf.custom_format for cf in after.custom_formats] == [X265]
-    created = next(p for p in after.quality_profiles if p.name == "WEB-1080p")
-    expected = all_qualities(service, WEB_1080P)
-    assert (created.items, created.cutoff) == (expected.items, "WEB 1080p")
-    assert created.scores == {"x265 (HD)": -100}
-    assert all(p.scores == {"x265 (HD)": 0} for p in after.quality_profiles if p.name != "WEB-1080p")
-    assert (after.quality_definitions[0].size.min, after.quality_definitions[0].title) == (0.5, "Unknown!")
-    assert after.naming["replaceIllegalCharacters"] is False
-    assert after.fingerprint != before.fingerprint

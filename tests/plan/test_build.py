@@ -1,12 +1,14 @@
-"""Planner behaviour: matching (ID-first, name adoption, ambiguity), actions, scores, deletes."""
+"""Planner behaviour of the custom format and quality profile kinds: matching (ID-first, name adoption, ambiguity), actions, scores, deletes."""
 
 from __future__ import annotations
 
+import asyncio
+
+from syncd.apply import engine as apply_engine
 from syncd.config.model import DeletePolicy, ResetScores
-from syncd.domain.resources import QualitySize
 from syncd.domain.state import Ownership
-from syncd.plan import build
 from syncd.plan.model import Action, InstancePlan
+from tests.kinds.fake import Recorder
 from tests.plan import builders as b
 
 
@@ -15,9 +17,7 @@ def actions(plan: InstancePlan) -> dict[str, Action]:
 
 
 def test_creates_custom_format_missing_on_server() -> None:
-    plan = build.build_instance_plan(
-        b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK")))), b.live(), Ownership()
-    )
+    plan = b.plan(b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK")))), b.live(), Ownership())
     assert actions(plan) == {'sonarr.main.custom_format["BR-DISK"]': Action.CREATE}
     assert plan.changes[0].after is not None
     assert plan.changes[0].after["name"] == "BR-DISK"
@@ -27,19 +27,19 @@ def test_identical_custom_format_is_no_op_even_with_server_extra_fields() -> Non
     live_value = b.cf("BR-DISK").model_copy()
     spec = live_value.specifications[0].model_copy(update={"fields": {"value": "x", "exceptLanguage": False}})
     live_value = live_value.model_copy(update={"specifications": (spec,)})
-    plan = build.build_instance_plan(
+    plan = b.plan(
         b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK")))),
         b.live(custom_formats=(b.live_cf(7, live_value),)),
-        Ownership(custom_formats={"t1": 7}),
+        Ownership(objects={"custom_format": {"t1": 7}}),
     )
     assert [c.action for c in plan.changes] == [Action.NOOP]
 
 
 def test_guide_rename_updates_the_owned_object_by_id() -> None:
-    plan = build.build_instance_plan(
+    plan = b.plan(
         b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("New Name")))),
         b.live(custom_formats=(b.live_cf(7, b.cf("Old Name")),)),
-        Ownership(custom_formats={"t1": 7}),
+        Ownership(objects={"custom_format": {"t1": 7}}),
     )
     (change,) = plan.changes
     assert change.action is Action.UPDATE
@@ -48,7 +48,7 @@ def test_guide_rename_updates_the_owned_object_by_id() -> None:
 
 
 def test_adopts_single_case_insensitive_name_match() -> None:
-    plan = build.build_instance_plan(
+    plan = b.plan(
         b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("Hulu")))),
         b.live(custom_formats=(b.live_cf(3, b.cf("HULU")),)),
         Ownership(),
@@ -60,7 +60,7 @@ def test_adopts_single_case_insensitive_name_match() -> None:
 
 
 def test_two_name_matches_are_an_error_for_that_object() -> None:
-    plan = build.build_instance_plan(
+    plan = b.plan(
         b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("Hulu")))),
         b.live(custom_formats=(b.live_cf(3, b.cf("HULU")), b.live_cf(4, b.cf("hulu")))),
         Ownership(),
@@ -88,7 +88,7 @@ def test_profile_scores_cover_every_cf_and_reset_unmatched() -> None:
         ),
         quality_profiles=(b.live_profile(10, "WEB-1080p", {"BR-DISK": 0, "Manual": 50, "Keep Me": 25}),),
     )
-    plan = build.build_instance_plan(desired, live, Ownership())
+    plan = b.plan(desired, live, Ownership())
     profile = next(c for c in plan.changes if c.type == "quality_profile")
     assert profile.action is Action.UPDATE
     assert profile.after is not None
@@ -101,32 +101,26 @@ def test_converged_state_plans_only_no_ops() -> None:
     desired = b.desired(
         custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK"))),
         quality_profiles=(b.desired_profile(scores={"t1": -10000}),),
-        quality_sizes=(QualitySize(quality="HDTV-720p", min=10, preferred=995, max=None),),
-        naming={"renameEpisodes": True},
     )
     live = b.live(
         custom_formats=(b.live_cf(1, b.cf("BR-DISK")),),
         quality_profiles=(b.live_profile(10, "WEB-1080p", {"BR-DISK": -10000}),),
-        quality_definitions=(b.live_definition(5, "HDTV-720p", 10.0, 995.0, None),),
-        naming={"id": 1, "renameEpisodes": True, "seasonFolderFormat": "Season {season}"},
     )
-    plan = build.build_instance_plan(desired, live, Ownership(custom_formats={"t1": 1}))
+    plan = b.plan(desired, live, Ownership(objects={"custom_format": {"t1": 1}}))
     assert {c.action for c in plan.changes} == {Action.NOOP}
-    assert len(plan.changes) == 4
+    assert len(plan.changes) == 2
 
 
 def test_profile_cutoff_must_be_allowed() -> None:
     desired = b.desired(quality_profiles=(b.desired_profile(cutoff="Bluray-1080p"),))
-    plan = build.build_instance_plan(desired, b.live(), Ownership())
+    plan = b.plan(desired, b.live(), Ownership())
     assert plan.changes == ()
     assert "cutoff 'Bluray-1080p' is not an allowed" in plan.diagnostics[0].message
 
 
 def test_unlisted_qualities_are_appended_not_allowed() -> None:
     short = (b.items()[0],)
-    plan = build.build_instance_plan(
-        b.desired(quality_profiles=(b.desired_profile(items=short),)), b.live(), Ownership()
-    )
+    plan = b.plan(b.desired(quality_profiles=(b.desired_profile(items=short),)), b.live(), Ownership())
     (change,) = plan.changes
     assert change.action is Action.CREATE
     assert change.after is not None
@@ -139,10 +133,10 @@ def test_unlisted_qualities_are_appended_not_allowed() -> None:
 
 def test_deletes_only_owned_custom_formats_when_opted_in() -> None:
     live = b.live(custom_formats=(b.live_cf(1, b.cf("Owned")), b.live_cf(2, b.cf("Manual"))))
-    owned = Ownership(custom_formats={"gone": 1})
-    without = build.build_instance_plan(b.desired(), live, owned)
+    owned = Ownership(objects={"custom_format": {"gone": 1}})
+    without = b.plan(b.desired(), live, owned)
     assert without.changes == ()
-    with_delete = build.build_instance_plan(b.desired(delete=DeletePolicy(custom_formats=True)), live, owned)
+    with_delete = b.plan(b.desired(delete=DeletePolicy(custom_formats=True)), live, owned)
     assert actions(with_delete) == {'sonarr.main.custom_format["Owned"]': Action.DELETE}
 
 
@@ -150,27 +144,15 @@ def test_unmanaged_delete_spares_ignored_names_and_runs_last() -> None:
     live = b.live(custom_formats=(b.live_cf(1, b.cf("Manual")), b.live_cf(2, b.cf("Keep"))))
     policy = DeletePolicy(unmanaged_custom_formats=True, unmanaged_custom_formats_ignore=("keep",))
     desired = b.desired(delete=policy, custom_formats=b.wanted_cfs(("t1", b.cf("New"))))
-    plan = build.build_instance_plan(desired, live, Ownership())
+    plan = b.plan(desired, live, Ownership())
     assert [(c.name, c.action) for c in plan.changes] == [("New", Action.CREATE), ("Manual", Action.DELETE)]
 
 
 def test_implicit_profile_missing_on_server_is_a_warning_not_a_create() -> None:
     desired = b.desired(quality_profiles=(b.desired_profile(name="Elsewhere", create=False, items=None),))
-    plan = build.build_instance_plan(desired, b.live(), Ownership())
+    plan = b.plan(desired, b.live(), Ownership())
     assert plan.changes == ()
     assert [d.severity for d in plan.diagnostics] == ["warning"]
-
-
-def test_quality_size_change_and_unlimited() -> None:
-    desired = b.desired(quality_sizes=(QualitySize(quality="HDTV-720p", min=17.1, preferred=None, max=None),))
-    live = b.live(quality_definitions=(b.live_definition(5, "HDTV-720p", 10.0, 995.0, 1000.0),))
-    (change,) = build.build_instance_plan(desired, live, Ownership()).changes
-    assert change.action is Action.UPDATE
-    assert {(d.path, d.before, d.after) for d in change.diff} == {
-        ("min", 10.0, 17.1),
-        ("preferred", 995.0, None),
-        ("max", 1000.0, None),
-    }
 
 
 def test_ownership_after_records_created_ids_and_forgets_deleted() -> None:
@@ -178,8 +160,23 @@ def test_ownership_after_records_created_ids_and_forgets_deleted() -> None:
     desired = b.desired(
         delete=DeletePolicy(custom_formats=True), custom_formats=b.wanted_cfs(("t2", b.cf("New")))
     )
-    plan = build.build_instance_plan(desired, live, Ownership(custom_formats={"t1": 1}))
-    after = build.ownership_after(
-        plan, Ownership(custom_formats={"t1": 1}), {'sonarr.main.custom_format["New"]': 42}
+    owned = Ownership(objects={"custom_format": {"t1": 1}})
+    planned = b.planned(desired, live, owned)
+    sender = Recorder()
+    result = asyncio.run(
+        apply_engine.execute(
+            planned.changes,
+            {s.kind.name: s for s in planned.states},
+            sender,
+            owned,
+            instance="sonarr.main",
+            save=lambda _o: None,
+            on_event=lambda _e, _f: None,
+            should_stop=lambda: False,
+        )
     )
-    assert after.custom_formats == {"t2": 42}
+    assert [(r.method, r.path) for r in sender.sent] == [
+        ("POST", "customformat"),
+        ("DELETE", "customformat/1"),
+    ]
+    assert result.ownership.objects == {"custom_format": {"t2": 101}}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from syncd.config.model import Origin, PreferenceSetting, QbittorrentConfig
-from syncd.plan.build import build_preferences_plan
 from syncd.plan.model import Action, FieldChange, InstancePlan, Plan
+from syncd.plan.preferences import build_preferences_plan
 from syncd.render import human, json
 
 LIVE: dict[str, Any] = {

@@ -7,7 +7,7 @@ import json
 from syncd.config.model import DeletePolicy
 from syncd.domain.state import Ownership
 from syncd.errors import Diagnostic
-from syncd.plan import build
+from syncd.plan import diff as diffing
 from syncd.plan.model import Action, Change, InstancePlan, Plan
 from syncd.render import human
 from syncd.render import json as json_render
@@ -20,7 +20,7 @@ def sample_plan() -> Plan:
         delete=DeletePolicy(custom_formats=True),
     )
     live = b.live(custom_formats=(b.live_cf(2, b.cf("Before")), b.live_cf(3, b.cf("Gone"))))
-    instance = build.build_instance_plan(desired, live, Ownership(custom_formats={"t2": 2, "t3": 3}))
+    instance = b.plan(desired, live, Ownership(objects={"custom_format": {"t2": 2, "t3": 3}}))
     return Plan(syncd_version="0.1.0", guide_revision="abc123", instances=(instance,))
 
 
@@ -89,7 +89,7 @@ def test_compact_counts_per_instance_and_kind() -> None:
         custom_formats=b.wanted_cfs(*((f"t{i}", b.cf(f"Format {i:02}")) for i in range(3))),
         quality_profiles=(b.desired_profile(scores={"t1": 100}),),
     )
-    sonarr = build.build_instance_plan(desired, b.live(), Ownership())
+    sonarr = b.plan(desired, b.live(), Ownership())
     radarr = sonarr.model_copy(
         update={
             "instance": "radarr.main",
@@ -108,7 +108,7 @@ def test_compact_counts_per_instance_and_kind() -> None:
 def test_converged_plan_says_no_changes() -> None:
     desired = b.desired(custom_formats=b.wanted_cfs(("t1", b.cf("BR-DISK"))))
     live = b.live(custom_formats=(b.live_cf(1, b.cf("BR-DISK")),))
-    plan = Plan(instances=(build.build_instance_plan(desired, live, Ownership()),))
+    plan = Plan(instances=(b.plan(desired, live, Ownership()),))
     assert human.render(plan) == "No changes. The servers match the configuration.\n"
 
 
@@ -140,7 +140,7 @@ def test_sensitive_values_are_masked_in_both_renderings() -> None:
         action=Action.UPDATE,
         before={"apiKey": "s3cr3t-old"},
         after={"apiKey": "s3cr3t-new"},
-        diff=build.diffing.diff({"apiKey": "s3cr3t-old"}, {"apiKey": "s3cr3t-new"}),
+        diff=diffing.diff({"apiKey": "s3cr3t-old"}, {"apiKey": "s3cr3t-new"}),
     )
     plan = Plan(instances=(InstancePlan(instance="sonarr.main", service="sonarr", changes=(change,)),))
     for text in (human.render(plan), json_render.render(plan)):
@@ -153,7 +153,7 @@ def test_created_profile_lists_its_scores_and_counts_the_zero_ones() -> None:
         custom_formats=b.wanted_cfs(*((f"t{i}", b.cf(f"Format {i:02}")) for i in range(12))),
         quality_profiles=(b.desired_profile(scores={"t1": 100, "t2": -10000}),),
     )
-    plan = Plan(instances=(build.build_instance_plan(desired, b.live(), Ownership()),))
+    plan = Plan(instances=(b.plan(desired, b.live(), Ownership()),))
     text = human.render(plan, detail=True)
     block = text[text.index('+ quality_profile "WEB-1080p"') :]
     assert '      + scores = {\n          "Format 01" = 100\n          "Format 02" = -10000\n' in block

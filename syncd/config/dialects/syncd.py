@@ -58,6 +58,7 @@ from syncd.config.model import (
     ScheduleConfig,
 )
 from syncd.config.yamlfile import YamlMap
+from syncd.domain.policy import SectionDelete
 
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", "mode", "notify", *SERVICES, "qbittorrent")
@@ -337,6 +338,7 @@ def _delete(node: YamlMap) -> DeletePolicy:
     delete = get_map(node, "delete")
     if delete is None:
         return DeletePolicy()
+    others = tuple(k for section in RESOURCE_SECTIONS for k in (section, f"unmanaged_{section}"))
     check_keys(
         delete,
         (
@@ -345,6 +347,7 @@ def _delete(node: YamlMap) -> DeletePolicy:
             "quality_profiles",
             "unmanaged_quality_profiles",
             "max_deletes",
+            *others,
         ),
         strict=True,
         where="delete",
@@ -354,6 +357,12 @@ def _delete(node: YamlMap) -> DeletePolicy:
         fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
     cf_enabled, cf_ignore = _unmanaged(delete, "unmanaged_custom_formats")
     qp_enabled, qp_ignore = _unmanaged(delete, "unmanaged_quality_profiles")
+    sections = {}
+    for section in RESOURCE_SECTIONS:
+        enabled, ignore = _unmanaged(delete, f"unmanaged_{section}")
+        owned = bool(get_bool(delete, section))
+        if owned or enabled:
+            sections[section] = SectionDelete(owned=owned, unmanaged=enabled, ignore=ignore)
     return DeletePolicy(
         custom_formats=bool(get_bool(delete, "custom_formats")),
         unmanaged_custom_formats=cf_enabled,
@@ -362,6 +371,7 @@ def _delete(node: YamlMap) -> DeletePolicy:
         unmanaged_quality_profiles=qp_enabled,
         unmanaged_quality_profiles_ignore=qp_ignore,
         max_deletes=max_deletes,
+        sections=sections,
     )
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, QualitySize, Specification
-from syncd.domain.state import LiveCustomFormat, LiveProfile, Service
+from syncd.domain.state import LiveProfile, Service
 
 FIRST_GROUP_ID = 1000
 
@@ -48,10 +48,6 @@ def custom_format_from_api(raw: Raw) -> CustomFormat:
             for spec in raw.get("specifications") or ()
         ),
     )
-
-
-def live_custom_format(raw: Raw) -> LiveCustomFormat:
-    return LiveCustomFormat(id=raw["id"], raw=raw, custom_format=custom_format_from_api(raw))
 
 
 def custom_format_to_api(cf: CustomFormat, *, base: Raw | None = None) -> dict[str, Any]:

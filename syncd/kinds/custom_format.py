@@ -1,0 +1,120 @@
+"""The Sonarr/Radarr custom format (`/api/v3/customformat`): config `custom_formats:` and
+`custom_format_groups:`, resolved against the TRaSH Guides by `syncd.desired` (the kind reads
+the resolved `Context.desired`). The ownership key is the guide's trash_id, so a guide rename
+updates the same server object; an existing format is adopted by its name.
+
+The comparable essence projects the live format onto what the guide says: specifications in a
+canonical order (theirs has no meaning to the server) and, inside each, only the fields the
+guide sets (the server adds defaults such as `exceptLanguage: false`). A write is the whole
+object (the server resets what a PUT leaves out), starting from the live one on update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from syncd.config.model import ResourceEntry
+from syncd.domain.resources import CustomFormat, Specification
+from syncd.kinds import servarr_json
+from syncd.kinds.base import (
+    Context,
+    EntryModel,
+    Found,
+    Request,
+    Resolved,
+    ShapeError,
+    Wanted,
+    Wants,
+    object_list,
+)
+
+ENDPOINT = "customformat"
+_FIELDS = frozenset(CustomFormat.model_fields)
+
+
+def canonical(cf: CustomFormat) -> CustomFormat:
+    """Specifications sorted by name (their order has no meaning to the server)."""
+    specs = tuple(sorted(cf.specifications, key=lambda s: (s.name.lower(), s.implementation)))
+    return cf.model_copy(update={"specifications": specs})
+
+
+def projected(live: CustomFormat, desired: CustomFormat) -> CustomFormat:
+    """The live format reduced to the spec fields the desired one sets, in canonical order."""
+    wanted_fields = {spec.name: set(spec.fields) for spec in desired.specifications}
+    specs: list[Specification] = []
+    for spec in live.specifications:
+        keys = wanted_fields.get(spec.name)
+        if keys is None:
+            specs.append(spec)
+            continue
+        specs.append(spec.model_copy(update={"fields": {k: v for k, v in spec.fields.items() if k in keys}}))
+    return canonical(live.model_copy(update={"specifications": tuple(specs)}))
+
+
+def _dump(cf: CustomFormat) -> dict[str, Any]:
+    dumped: dict[str, Any] = cf.model_dump(mode="json")
+    return dumped
+
+
+class CustomFormatKind:
+    name: ClassVar[str] = "custom_format"
+    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
+    section: ClassVar[str] = "custom_formats"
+    entry: ClassVar[type[EntryModel]] = EntryModel
+    depends_on: ClassVar[tuple[str, ...]] = ()
+    reads: ClassVar[tuple[str, ...]] = (ENDPOINT,)
+    sensitive: ClassVar[frozenset[str]] = frozenset()
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
+        desired = context.desired
+        if desired is None:
+            return Wants()
+        objects = tuple(
+            Wanted(
+                key=trash_id,
+                name=cf.custom_format.name,
+                value=_dump(canonical(cf.custom_format)),
+                reason=cf.reason,
+            )
+            for trash_id, cf in desired.custom_formats.items()
+        )
+        return Wants(objects=objects)
+
+    def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
+        found = []
+        for raw in object_list(reads, ENDPOINT, {"id": int, "name": str}):
+            try:
+                cf = servarr_json.custom_format_from_api(raw)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ShapeError(ENDPOINT, f"custom format {raw['name']!r} is malformed ({exc!r})") from None
+            found.append(Found(id=raw["id"], name=raw["name"], raw=raw, value=_dump(canonical(cf))))
+        return tuple(found)
+
+    def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
+        live = CustomFormat.model_validate({k: v for k, v in found.value.items() if k in _FIELDS})
+        if wanted is None:
+            return _dump(canonical(live))
+        return _dump(projected(live, CustomFormat.model_validate(wanted.value)))
+
+    def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
+        return frozenset()
+
+    def request(
+        self,
+        action: str,
+        wanted: Wanted | None,
+        found: Found | None,
+        resolved: Resolved,
+        reads: Mapping[str, Any],
+    ) -> Request:
+        if action == "delete":
+            assert found is not None
+            return Request("DELETE", f"{ENDPOINT}/{found.id}")
+        assert wanted is not None
+        cf = CustomFormat.model_validate(wanted.value)
+        if action == "create":
+            return Request("POST", ENDPOINT, servarr_json.custom_format_to_api(cf))
+        assert found is not None
+        return Request("PUT", f"{ENDPOINT}/{found.id}", servarr_json.custom_format_to_api(cf, base=found.raw))
