@@ -18,7 +18,7 @@ from syncd.simulator.network import Network
 from syncd.simulator.plex import SimulatedPlex
 from tests.e2e.conftest import Result, run, writes
 from tests.fakes.openapi import OpenApiValidator
-from tests.shared import SONARR_KEY
+from tests.shared import RADARR_KEY, SONARR_KEY
 
 PLEX_TOKEN = "plex-t0ken-never-shown"
 
@@ -367,3 +367,31 @@ def test_a_connection_has_no_enable(env: Path, tmp_path: Path, sonarr: Simulated
     result = run("plan", "-c", config)
     assert result.code != 0
     assert "has no `enable`" in result.out + result.err
+
+
+def test_radarrs_plex_connection_needs_a_movie_library_and_takes_radarrs_events(
+    env: Path, tmp_path: Path, plex: SimulatedPlex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLEX_TOKEN", PLEX_TOKEN)
+    network = Network()
+    network.alias("plex", 32400, plex.url)
+    with SimulatedServarr(
+        "radarr", api_key=RADARR_KEY, request_validator=OpenApiValidator("radarr"), network=network
+    ) as radarr:
+        config = plex_config(tmp_path, radarr, "{onDownload: true, onUpgrade: true, onMovieDelete: true}")
+        add_tv_library(plex)  # a TV library is not enough for Radarr
+        failed = run("apply", "-c", config)
+        assert failed.code != 0 and "At least one Movie library is required" in failed.out + failed.err
+        answer = httpx.post(
+            f"{plex.url}/library/sections",
+            params={
+                "name": "Movies",
+                "type": "movie",
+                "location": "/data/library/movies",
+                "X-Plex-Token": PLEX_TOKEN,
+            },
+        )
+        assert answer.status_code in (200, 201), answer.text
+        apply_twice(config, radarr)
+        (row,) = radarr.state.notifications.rows.values()
+        assert row["onMovieDelete"] is True and row["onDownload"] is True
