@@ -50,6 +50,9 @@ def test_qbittorrent_is_bound_to_the_interface_protonwire_creates(render: Render
     assert "protonwire" in _container(docs, "qbittorrent", "protonwire")["image"]
     rendered = "".join(str(d) for d in docs)
     assert "wg0" not in rendered
+    # Nor may the docs, schema or values tell an operator otherwise.
+    sources = [p for root in (CHART, CHART.parent / "docs") for p in root.rglob("*") if p.is_file()]
+    assert [p.name for p in sources if "wg0" in p.read_text(encoding="utf-8")] == []
 
 
 def test_the_interface_name_is_written_in_one_place() -> None:
@@ -170,7 +173,9 @@ def test_prowlarr_gets_the_designs_resolvers_as_dns_config(render: Render) -> No
 
 
 def test_samba_claims_no_discovery_it_does_not_run(render: Render) -> None:
-    # The samba-server image runs smbd only: no wsdd (WS-Discovery, UDP 3702) or LLMNR responder.
+    # samba-in-kubernetes/samba-container (2026-08-01, 5dbfcea) images/server/Containerfile.fedora:
+    # EXPOSE 445, ENTRYPOINT ["samba-container"], CMD ["run", "smbd"]: smbd only, no wsdd
+    # (WS-Discovery is UDP 3702, not TCP) and no LLMNR responder, so nothing to publish or claim.
     (samba,) = _pod(render({}), "samba")["containers"]
     assert [(p["containerPort"], p["protocol"]) for p in samba["ports"]] == [(445, "TCP")]
     template = (CHART / "templates" / "samba" / "deployment.yaml").read_text(encoding="utf-8")
