@@ -15,26 +15,27 @@ CHART = Path(__file__).resolve().parents[2] / "chart"
 RELEASE = "media-server"
 NAMESPACE = "media-server"
 
-__all__ = ["CHART", "NAMESPACE", "RELEASE", "SITE", "Render", "with_site"]
+__all__ = ["CHART", "NAMESPACE", "RELEASE", "SITE", "Render", "deep_merge", "with_site"]
 
 # The one value a site must set: the VPN endpoint the NetworkPolicy lets WireGuard reach
 # (the design's Infisical vpn/PROTONVPN_SERVER). Every render below starts from it.
 SITE: dict[str, Any] = {"qbittorrent": {"vpn": {"networkPolicy": {"endpointCIDRs": ["45.128.134.194/32"]}}}}
 
 
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` deep-merged over `base` (maps merge, anything else in `over` wins), as Helm merges values."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def with_site(values: dict[str, Any]) -> dict[str, Any]:
     """`values` deep-merged over SITE (values win)."""
-
-    def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-        merged = dict(base)
-        for key, value in over.items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key] = merge(merged[key], value)
-            else:
-                merged[key] = value
-        return merged
-
-    return merge(SITE, values)
+    return deep_merge(SITE, values)
 
 
 @pytest.fixture(scope="session")
