@@ -14,6 +14,7 @@ import yaml
 
 from tests.chart.conftest import CHART, Render, deep_merge, with_site
 from tests.chart.k8s_schemas import validate
+from tests.chart.rendered import EnvTag, syncd_yml
 
 SERVICES = (
     "plex",
@@ -65,17 +66,6 @@ VALUE_SETS = {
 }
 
 
-class _EnvTag(str):
-    """The scalar behind a `!env NAME` tag in syncd.yml."""
-
-
-class _SyncdYamlLoader(yaml.SafeLoader):
-    """Safe loader that understands syncd's `!env` tag."""
-
-
-_SyncdYamlLoader.add_constructor("!env", lambda loader, node: _EnvTag(loader.construct_scalar(node)))  # type: ignore[arg-type]
-
-
 def _of_kind(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [d for d in docs if d["kind"] == kind]
 
@@ -107,13 +97,6 @@ def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _env_names(container: dict[str, Any]) -> list[str]:
     return [e["name"] for e in container.get("env", [])]
-
-
-def _syncd_config(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    text = _named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
-    loaded = yaml.load(text, Loader=_SyncdYamlLoader)
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 @pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
@@ -359,7 +342,7 @@ def test_everything_off_but_syncd_renders_only_syncd(render: Render) -> None:
     docs = render(ONLY_SYNCD)
     components = {d["metadata"]["labels"]["app.kubernetes.io/component"] for d in docs}
     assert components == {"syncd", "external-secrets"}
-    config = _syncd_config(docs)
+    config = syncd_yml(docs)
     assert "sonarr" not in config and "radarr" not in config
 
 
@@ -410,11 +393,11 @@ def test_syncd_runs_one_recreated_replica_with_probes_and_read_only_root(render:
 
 def test_syncd_config_targets_each_enabled_app_with_keys_from_the_environment(render: Render) -> None:
     docs = render({"radarr": {"enabled": False}, "syncd": {"sonarrPresets": ["sonarr-web-2160p"]}})
-    config = _syncd_config(docs)
+    config = syncd_yml(docs)
     assert "radarr" not in config
     main = config["sonarr"]["main"]
     assert main["base_url"] == "http://media-server-sonarr:8989"
-    assert main["api_key"] == _EnvTag("SONARR_API_KEY") and isinstance(main["api_key"], _EnvTag)
+    assert main["api_key"] == EnvTag("SONARR_API_KEY") and isinstance(main["api_key"], EnvTag)
     assert main["include"] == [{"preset": "sonarr-web-2160p"}]
     (container,) = _pod_spec(_named(docs, "Deployment", "syncd"))["containers"]
     assert "SONARR_API_KEY" in _env_names(container) and "RADARR_API_KEY" not in _env_names(container)
@@ -422,13 +405,13 @@ def test_syncd_config_targets_each_enabled_app_with_keys_from_the_environment(re
 
 def test_syncd_mode_and_notify_reach_syncd_yml(render: Render) -> None:
     # Issue #10 left these out: the chart's values never reached the rendered syncd.yml.
-    default = _syncd_config(render({}))
+    default = syncd_yml(render({}))
     assert default["mode"] == "apply" and default["notify"] == {"level": "changes"}
-    config = _syncd_config(render(EXTRAS))
+    config = syncd_yml(render(EXTRAS))
     assert config["mode"] == "plan"
     assert config["notify"]["level"] == "all"
     urls = config["notify"]["urls"]
-    assert urls == ["SYNCD_NOTIFY_URL_0", "SYNCD_NOTIFY_URL_1"] and all(isinstance(u, _EnvTag) for u in urls)
+    assert urls == ["SYNCD_NOTIFY_URL_0", "SYNCD_NOTIFY_URL_1"] and all(isinstance(u, EnvTag) for u in urls)
     (container,) = _pod_spec(_named(render(EXTRAS), "Deployment", "syncd"))["containers"]
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "valueFrom" in e}
     assert refs["SYNCD_NOTIFY_URL_0"] == {"name": "application-api-keys", "key": "NTFY_URL"}
@@ -463,7 +446,7 @@ QBT_PREFERENCES: dict[str, Any] = {"syncd": {"qbittorrent": {"preferences": {"ma
 
 
 def test_syncd_binds_qbittorrent_to_the_vpn_interface_and_saves_under_data(render: Render) -> None:
-    config = _syncd_config(render({}))
+    config = syncd_yml(render({}))
     assert config["qbittorrent"] == {
         "main": {
             "base_url": "http://media-server-qbittorrent:8080",
@@ -476,7 +459,7 @@ def test_syncd_binds_qbittorrent_to_the_vpn_interface_and_saves_under_data(rende
         }
     }
     override = {"syncd": {"qbittorrent": {"preferences": {"current_network_interface": "eth0"}}}}
-    assert _syncd_config(render(override))["qbittorrent"]["main"]["preferences"] == {
+    assert syncd_yml(render(override))["qbittorrent"]["main"]["preferences"] == {
         "current_network_interface": "protonwire0",
         "save_path": "/data/downloads",
         "auto_tmm_enabled": True,
@@ -484,9 +467,9 @@ def test_syncd_binds_qbittorrent_to_the_vpn_interface_and_saves_under_data(rende
 
 
 def test_syncd_does_not_bind_qbittorrent_without_the_vpn(render: Render) -> None:
-    preferences = _syncd_config(render(NO_VPN))["qbittorrent"]["main"]["preferences"]
+    preferences = syncd_yml(render(NO_VPN))["qbittorrent"]["main"]["preferences"]
     assert preferences == {"save_path": "/data/downloads", "auto_tmm_enabled": True}
-    config = _syncd_config(render({**NO_VPN, **QBT_PREFERENCES}))
+    config = syncd_yml(render({**NO_VPN, **QBT_PREFERENCES}))
     assert config["qbittorrent"]["main"]["preferences"] == {
         "max_ratio": 2,
         "dht": False,
@@ -500,10 +483,10 @@ def test_syncd_does_not_bind_qbittorrent_without_the_vpn(render: Render) -> None
             "wiring": {"qbittorrent": {"autoTorrentManagement": False}},
         },
     }
-    assert _syncd_config(render(custom))["qbittorrent"]["main"]["preferences"] == {
+    assert syncd_yml(render(custom))["qbittorrent"]["main"]["preferences"] == {
         "save_path": "/data/downloads/torrents"
     }
-    assert "qbittorrent" not in _syncd_config(render({"qbittorrent": {"enabled": False}}))
+    assert "qbittorrent" not in syncd_yml(render({"qbittorrent": {"enabled": False}}))
 
 
 def test_schema_refuses_the_write_only_qbittorrent_password(chart: helm_python.Chart) -> None:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.chart.conftest import CHART, NAMESPACE, RELEASE, SITE, Render
+from tests.chart.rendered import syncd_yml
 
 
 def _named(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:
@@ -31,21 +32,11 @@ def _container(docs: list[dict[str, Any]], workload: str, name: str) -> dict[str
     return dict(container)
 
 
-def _syncd_yml(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!env", lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type, return-value]
-    loaded = yaml.load(_named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"], Loader=Loader)
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 def test_qbittorrent_is_bound_to_the_interface_protonwire_creates(render: Render) -> None:
     # tprasadtp/protonvpn-docker 7.5.3 protonwire: `ip link show protonwire0 type wireguard`,
     # `wg show protonwire0 peers`; there is no wg0.
     docs = render({})
-    preferences = _syncd_yml(docs)["qbittorrent"]["main"]["preferences"]
+    preferences = syncd_yml(docs)["qbittorrent"]["main"]["preferences"]
     assert preferences["current_network_interface"] == "protonwire0"
     assert "protonwire" in _container(docs, "qbittorrent", "protonwire")["image"]
     rendered = "".join(str(d) for d in docs)
@@ -131,7 +122,7 @@ def test_plex_sees_the_media_read_only(render: Render) -> None:
 
 def test_qbittorrent_saves_where_sonarr_and_radarr_look(render: Render) -> None:
     docs = render({})
-    assert _syncd_yml(docs)["qbittorrent"]["main"]["preferences"]["save_path"].startswith("/data/downloads")
+    assert syncd_yml(docs)["qbittorrent"]["main"]["preferences"]["save_path"].startswith("/data/downloads")
     for app in ("sonarr", "radarr", "qbittorrent"):
         (container,) = _pod(docs, app)["containers"]
         assert any(m["mountPath"] == "/data" and not m.get("readOnly") for m in container["volumeMounts"]), (

@@ -12,41 +12,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.chart.conftest import RELEASE, Render
-
-
-class EnvTag(str):
-    """The variable name behind a `!env NAME` tag."""
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_constructor("!env", lambda loader, node: EnvTag(loader.construct_scalar(node)))  # type: ignore[arg-type]
-
-
-def _named(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:
-    (doc,) = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == f"{RELEASE}-{suffix}"]
-    return doc
-
-
-def syncd_yml(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    loaded = yaml.load(_named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"], Loader=_Loader)
-    assert isinstance(loaded, dict)
-    return loaded
+from tests.chart.conftest import Render
+from tests.chart.rendered import EnvTag, named, syncd_yml
 
 
 def _service_url(docs: list[dict[str, Any]], component: str) -> str:
     """http://<Service name>:<its port> of a rendered Service."""
-    service = _named(docs, "Service", component)
+    service = named(docs, "Service", component)
     return f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
 
 
 def _syncd_env(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    (container,) = _named(docs, "Deployment", "syncd")["spec"]["template"]["spec"]["containers"]
+    (container,) = named(docs, "Deployment", "syncd")["spec"]["template"]["spec"]["containers"]
     return {e["name"]: e for e in container["env"]}
 
 
@@ -146,7 +124,7 @@ def test_plex_has_movies_and_tv_libraries_and_a_token_from_the_secret(render: Re
 def test_every_env_tag_is_an_env_var_of_the_syncd_deployment(render: Render) -> None:
     for values in ({}, {"syncd": {"wiring": {"qbittorrent": {"credentials": True}}}}):
         docs = render(values)
-        text = _named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
+        text = named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
         tags = {line.split("!env ")[1].strip() for line in text.splitlines() if "!env " in line}
         assert tags and tags <= set(_syncd_env(docs))
 
@@ -237,7 +215,7 @@ def test_users_add_their_own_wiring_over_the_generated_file(render: Render) -> N
 
 def test_no_secret_value_reaches_the_config_map(render: Render) -> None:
     docs = render({"syncd": {"wiring": {"qbittorrent": {"credentials": True}}}})
-    text = _named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
+    text = named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
     for line in text.splitlines():
         key = line.strip().split(":")[0]
         if key in ("api_key", "token", "password", "username"):
