@@ -9,9 +9,11 @@ usage() {
   cat <<'USAGE'
 Usage: 02-create-data-dirs.sh [--root DIR] [--uid UID] [--gid GID]
 
-Creates <root>/library, <root>/downloads, <root>/backups/postgres and
-<root>/config/{plex,sonarr,radarr,prowlarr,qbittorrent,postgres,samba,syncd}, owned by
-UID:GID (fsGroup does not apply to hostPath volumes). Safe to run again.
+Creates <root>/library/{tvshows,movies}, <root>/downloads/{tv,movies}, <root>/backups/postgres
+and <root>/config/{plex,sonarr,radarr,prowlarr,qbittorrent,postgres,samba,syncd}, owned by
+UID:GID (fsGroup does not apply to hostPath volumes). The library folders are the chart's
+default root folders and Plex library paths: Sonarr and Radarr refuse a root folder that does
+not exist, so syncd's first sync needs them. Safe to run again.
 
   --root DIR   data root (default: /data)
   --uid UID    owner (default: 1000, the chart's global.uid)
@@ -33,7 +35,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-dirs=("$root/library" "$root/downloads" "$root/backups/postgres")
+dirs=("$root/library" "$root/library/tvshows" "$root/library/movies" "$root/downloads"
+  "$root/downloads/tv" "$root/downloads/movies" "$root/backups/postgres")
 for app in plex sonarr radarr prowlarr qbittorrent postgres samba syncd; do
   dirs+=("$root/config/$app")
 done

@@ -12,8 +12,9 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from tests.chart.conftest import CHART, Render, with_site
+from tests.chart.conftest import CHART, Render, deep_merge, with_site
 from tests.chart.k8s_schemas import validate
+from tests.chart.rendered import EnvTag, syncd_yml
 
 SERVICES = (
     "plex",
@@ -48,7 +49,10 @@ EXTRAS: dict[str, Any] = {
     "syncd": {
         "serviceMonitor": {"enabled": True},
         "schedule": {"cron": "0 * * * *"},
-        "wiring": {"qbittorrent": {"interface": "protonwire0"}},
+        "mode": "plan",
+        "notify": {"level": "all", "urls": [{"key": "NTFY_URL"}, {"key": "url", "secretName": "discord"}]},
+        "wiring": {"qbittorrent": {"credentials": True}},
+        "config": {"sonarr": {"main": {"tags": ["anime"]}}},
     },
     "qbittorrent": {"vpn": {"networkPolicy": {"endpointCIDRs": ["45.128.134.194/32"]}}},
 }
@@ -60,17 +64,6 @@ VALUE_SETS = {
     "existing-secrets": EXISTING_SECRETS,
     "extras": EXTRAS,
 }
-
-
-class _EnvTag(str):
-    """The scalar behind a `!env NAME` tag in syncd.yml."""
-
-
-class _SyncdYamlLoader(yaml.SafeLoader):
-    """Safe loader that understands syncd's `!env` tag."""
-
-
-_SyncdYamlLoader.add_constructor("!env", lambda loader, node: _EnvTag(loader.construct_scalar(node)))  # type: ignore[arg-type]
 
 
 def _of_kind(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -104,13 +97,6 @@ def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _env_names(container: dict[str, Any]) -> list[str]:
     return [e["name"] for e in container.get("env", [])]
-
-
-def _syncd_config(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    text = _named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
-    loaded = yaml.load(text, Loader=_SyncdYamlLoader)
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 @pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
@@ -313,6 +299,7 @@ def test_external_secrets_follow_the_infisical_layout(render: Render) -> None:
         ],
         "protonvpn-credentials": ["vpn/PROTONVPN_PRIVATE_KEY", "vpn/PROTONVPN_SERVER"],
         "application-api-keys": [
+            "api-keys/PLEX_TOKEN",
             "api-keys/PROWLARR_API_KEY",
             "api-keys/RADARR_API_KEY",
             "api-keys/SONARR_API_KEY",
@@ -355,7 +342,7 @@ def test_everything_off_but_syncd_renders_only_syncd(render: Render) -> None:
     docs = render(ONLY_SYNCD)
     components = {d["metadata"]["labels"]["app.kubernetes.io/component"] for d in docs}
     assert components == {"syncd", "external-secrets"}
-    config = _syncd_config(docs)
+    config = syncd_yml(docs)
     assert "sonarr" not in config and "radarr" not in config
 
 
@@ -406,19 +393,36 @@ def test_syncd_runs_one_recreated_replica_with_probes_and_read_only_root(render:
 
 def test_syncd_config_targets_each_enabled_app_with_keys_from_the_environment(render: Render) -> None:
     docs = render({"radarr": {"enabled": False}, "syncd": {"sonarrPresets": ["sonarr-web-2160p"]}})
-    config = _syncd_config(docs)
+    config = syncd_yml(docs)
     assert "radarr" not in config
     main = config["sonarr"]["main"]
     assert main["base_url"] == "http://media-server-sonarr:8989"
-    assert main["api_key"] == _EnvTag("SONARR_API_KEY") and isinstance(main["api_key"], _EnvTag)
+    assert main["api_key"] == EnvTag("SONARR_API_KEY") and isinstance(main["api_key"], EnvTag)
     assert main["include"] == [{"preset": "sonarr-web-2160p"}]
     (container,) = _pod_spec(_named(docs, "Deployment", "syncd"))["containers"]
     assert "SONARR_API_KEY" in _env_names(container) and "RADARR_API_KEY" not in _env_names(container)
 
 
-def test_syncd_wiring_is_passed_through_only_when_set(render: Render) -> None:
-    assert "wiring" not in _syncd_config(render({}))
-    assert _syncd_config(render(EXTRAS))["wiring"] == {"qbittorrent": {"interface": "protonwire0"}}
+def test_syncd_mode_and_notify_reach_syncd_yml(render: Render) -> None:
+    # Issue #10 left these out: the chart's values never reached the rendered syncd.yml.
+    default = syncd_yml(render({}))
+    assert default["mode"] == "apply" and default["notify"] == {"level": "changes"}
+    config = syncd_yml(render(EXTRAS))
+    assert config["mode"] == "plan"
+    assert config["notify"]["level"] == "all"
+    urls = config["notify"]["urls"]
+    assert urls == ["SYNCD_NOTIFY_URL_0", "SYNCD_NOTIFY_URL_1"] and all(isinstance(u, EnvTag) for u in urls)
+    (container,) = _pod_spec(_named(render(EXTRAS), "Deployment", "syncd"))["containers"]
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "valueFrom" in e}
+    assert refs["SYNCD_NOTIFY_URL_0"] == {"name": "application-api-keys", "key": "NTFY_URL"}
+    assert refs["SYNCD_NOTIFY_URL_1"] == {"name": "discord", "key": "url"}
+    (keys,) = [
+        es
+        for es in _of_kind(render(EXTRAS), "ExternalSecret")
+        if es["spec"]["target"]["name"] == "application-api-keys"
+    ]
+    fetched = {d["remoteRef"]["key"] for d in keys["spec"]["data"]}
+    assert "api-keys/NTFY_URL" in fetched and "api-keys/url" not in fetched
 
 
 def test_syncd_pod_rolls_when_its_config_changes(render: Render) -> None:
@@ -442,34 +446,47 @@ QBT_PREFERENCES: dict[str, Any] = {"syncd": {"qbittorrent": {"preferences": {"ma
 
 
 def test_syncd_binds_qbittorrent_to_the_vpn_interface_and_saves_under_data(render: Render) -> None:
-    config = _syncd_config(render({}))
+    config = syncd_yml(render({}))
     assert config["qbittorrent"] == {
         "main": {
             "base_url": "http://media-server-qbittorrent:8080",
-            "preferences": {"current_network_interface": "protonwire0", "save_path": "/data/downloads"},
+            "preferences": {
+                "current_network_interface": "protonwire0",
+                "save_path": "/data/downloads",
+                "auto_tmm_enabled": True,
+            },
+            "categories": {"tv": "/data/downloads/tv", "movies": "/data/downloads/movies"},
         }
     }
     override = {"syncd": {"qbittorrent": {"preferences": {"current_network_interface": "eth0"}}}}
-    assert _syncd_config(render(override))["qbittorrent"]["main"]["preferences"] == {
+    assert syncd_yml(render(override))["qbittorrent"]["main"]["preferences"] == {
         "current_network_interface": "protonwire0",
         "save_path": "/data/downloads",
+        "auto_tmm_enabled": True,
     }
 
 
 def test_syncd_does_not_bind_qbittorrent_without_the_vpn(render: Render) -> None:
-    preferences = _syncd_config(render(NO_VPN))["qbittorrent"]["main"]["preferences"]
-    assert preferences == {"save_path": "/data/downloads"}
-    config = _syncd_config(render({**NO_VPN, **QBT_PREFERENCES}))
+    preferences = syncd_yml(render(NO_VPN))["qbittorrent"]["main"]["preferences"]
+    assert preferences == {"save_path": "/data/downloads", "auto_tmm_enabled": True}
+    config = syncd_yml(render({**NO_VPN, **QBT_PREFERENCES}))
     assert config["qbittorrent"]["main"]["preferences"] == {
         "max_ratio": 2,
         "dht": False,
         "save_path": "/data/downloads",
+        "auto_tmm_enabled": True,
     }
-    custom = {**NO_VPN, "syncd": {"qbittorrent": {"preferences": {"save_path": "/data/downloads/torrents"}}}}
-    assert _syncd_config(render(custom))["qbittorrent"]["main"]["preferences"] == {
+    custom = {
+        **NO_VPN,
+        "syncd": {
+            "qbittorrent": {"preferences": {"save_path": "/data/downloads/torrents"}},
+            "wiring": {"qbittorrent": {"autoTorrentManagement": False}},
+        },
+    }
+    assert syncd_yml(render(custom))["qbittorrent"]["main"]["preferences"] == {
         "save_path": "/data/downloads/torrents"
     }
-    assert "qbittorrent" not in _syncd_config(render({"qbittorrent": {"enabled": False}}))
+    assert "qbittorrent" not in syncd_yml(render({"qbittorrent": {"enabled": False}}))
 
 
 def test_schema_refuses_the_write_only_qbittorrent_password(chart: helm_python.Chart) -> None:
@@ -481,6 +498,22 @@ def test_schema_refuses_the_write_only_qbittorrent_password(chart: helm_python.C
         )
 
 
+# The generated syncd.yml minus the links whose kinds other lanes are still adding (Prowlarr,
+# Plex, qBittorrent categories, `target:` references): the part today's syncd already reads.
+# tests/chart/test_wiring.py runs `syncd validate` on the whole default wiring.
+UNWIRED: dict[str, Any] = {
+    "prowlarr": {"enabled": False},
+    "syncd": {
+        "wiring": {
+            "qbittorrent": {"categories": None},
+            "sonarr": {"category": "", "plexConnection": False},
+            "radarr": {"category": "", "plexConnection": False},
+            "plex": {"enabled": False},
+        }
+    },
+}
+
+
 @pytest.mark.parametrize(
     "values",
     [
@@ -488,25 +521,37 @@ def test_schema_refuses_the_write_only_qbittorrent_password(chart: helm_python.C
         {"syncd": {"schedule": {"cron": "0 * * * *"}, "sonarrPresets": ["sonarr-web-2160p"]}},
         ONLY_SYNCD,
         QBT_PREFERENCES,
+        {"syncd": {"mode": "plan", "notify": {"level": "errors", "urls": [{"key": "NTFY_URL"}]}}},
     ],
-    ids=["defaults", "cron-and-2160p", "only-syncd", "qbittorrent-preferences"],
+    ids=["unwired", "cron-and-2160p", "only-syncd", "qbittorrent-preferences", "plan-and-notify"],
 )
-def test_rendered_syncd_config_passes_syncd_validation(
+def test_rendered_syncd_config_without_the_new_wiring_loads_in_syncd(
     render: Render, values: dict[str, Any], tmp_path: Path
 ) -> None:
     load = pytest.importorskip("syncd.config.load")
     path = tmp_path / "syncd.yml"
-    path.write_text(_named(render(values), "ConfigMap", "syncd")["data"]["syncd.yml"], encoding="utf-8")
-    config = load.load_config(path, env={"SONARR_API_KEY": "0" * 32, "RADARR_API_KEY": "1" * 32})
+    rendered = render(deep_merge(UNWIRED, values))
+    path.write_text(_named(rendered, "ConfigMap", "syncd")["data"]["syncd.yml"], encoding="utf-8")
+    env = {"SONARR_API_KEY": "0" * 32, "RADARR_API_KEY": "1" * 32, "SYNCD_NOTIFY_URL_0": "ntfys://ntfy.sh/t"}
+    config = load.load_config(path, env=env)
     wanted = values.get("syncd", {}).get("qbittorrent", {}).get("preferences", {})
     expected = (
         {}
         if values is ONLY_SYNCD
-        else {"save_path": "/data/downloads", **wanted, "current_network_interface": "protonwire0"}
+        else {
+            "save_path": "/data/downloads",
+            "auto_tmm_enabled": True,
+            **wanted,
+            "current_network_interface": "protonwire0",
+        }
     )
     assert {q.address: q.wanted for q in config.qbittorrent} == (
         {"qbittorrent.main": expected} if expected else {}
     )
+    syncd = values.get("syncd", {})
+    assert config.mode.value == syncd.get("mode", "apply")
+    assert config.notify.level.value == syncd.get("notify", {}).get("level", "changes")
+    assert len(config.notify.urls) == len(syncd.get("notify", {}).get("urls", []))
 
 
 def test_every_image_in_values_carries_flux_image_automation_markers() -> None:

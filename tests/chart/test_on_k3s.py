@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.chart.conftest import CHART, NAMESPACE, RELEASE, SITE, Render
+from tests.chart.rendered import syncd_yml
 
 
 def _named(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:
@@ -31,25 +32,18 @@ def _container(docs: list[dict[str, Any]], workload: str, name: str) -> dict[str
     return dict(container)
 
 
-def _syncd_yml(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!env", lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type, return-value]
-    loaded = yaml.load(_named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"], Loader=Loader)
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 def test_qbittorrent_is_bound_to_the_interface_protonwire_creates(render: Render) -> None:
     # tprasadtp/protonvpn-docker 7.5.3 protonwire: `ip link show protonwire0 type wireguard`,
     # `wg show protonwire0 peers`; there is no wg0.
     docs = render({})
-    preferences = _syncd_yml(docs)["qbittorrent"]["main"]["preferences"]
+    preferences = syncd_yml(docs)["qbittorrent"]["main"]["preferences"]
     assert preferences["current_network_interface"] == "protonwire0"
     assert "protonwire" in _container(docs, "qbittorrent", "protonwire")["image"]
     rendered = "".join(str(d) for d in docs)
     assert "wg0" not in rendered
+    # Nor may the docs, schema or values tell an operator otherwise.
+    sources = [p for root in (CHART, CHART.parent / "docs") for p in root.rglob("*") if p.is_file()]
+    assert [p.name for p in sources if "wg0" in p.read_text(encoding="utf-8")] == []
 
 
 def test_the_interface_name_is_written_in_one_place() -> None:
@@ -128,7 +122,7 @@ def test_plex_sees_the_media_read_only(render: Render) -> None:
 
 def test_qbittorrent_saves_where_sonarr_and_radarr_look(render: Render) -> None:
     docs = render({})
-    assert _syncd_yml(docs)["qbittorrent"]["main"]["preferences"]["save_path"].startswith("/data/downloads")
+    assert syncd_yml(docs)["qbittorrent"]["main"]["preferences"]["save_path"].startswith("/data/downloads")
     for app in ("sonarr", "radarr", "qbittorrent"):
         (container,) = _pod(docs, app)["containers"]
         assert any(m["mountPath"] == "/data" and not m.get("readOnly") for m in container["volumeMounts"]), (
@@ -170,7 +164,9 @@ def test_prowlarr_gets_the_designs_resolvers_as_dns_config(render: Render) -> No
 
 
 def test_samba_claims_no_discovery_it_does_not_run(render: Render) -> None:
-    # The samba-server image runs smbd only: no wsdd (WS-Discovery, UDP 3702) or LLMNR responder.
+    # samba-in-kubernetes/samba-container (2026-08-01, 5dbfcea) images/server/Containerfile.fedora:
+    # EXPOSE 445, ENTRYPOINT ["samba-container"], CMD ["run", "smbd"]: smbd only, no wsdd
+    # (WS-Discovery is UDP 3702, not TCP) and no LLMNR responder, so nothing to publish or claim.
     (samba,) = _pod(render({}), "samba")["containers"]
     assert [(p["containerPort"], p["protocol"]) for p in samba["ports"]] == [(445, "TCP")]
     template = (CHART / "templates" / "samba" / "deployment.yaml").read_text(encoding="utf-8")

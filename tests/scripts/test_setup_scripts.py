@@ -245,6 +245,12 @@ def test_data_dirs_are_created_for_every_app(tools: dict[str, str], tmp_path: Pa
     expected = {"plex", "sonarr", "radarr", "prowlarr", "qbittorrent", "postgres", "samba", "syncd"}
     assert {p.name for p in (root / "config").iterdir()} == expected
     assert (root / "library").is_dir() and (root / "backups" / "postgres").is_dir()
+    # The chart's default wiring (syncd.wiring): Sonarr/Radarr root folders and Plex libraries
+    # must exist (Sonarr/Sonarr src/Sonarr.Api.V3/RootFolders/RootFolderController.cs validates
+    # the path with PathExistsValidator and FolderWritableValidator),
+    # and qBittorrent's category save paths.
+    for folder in ("library/tvshows", "library/movies", "downloads/tv", "downloads/movies"):
+        assert (root / folder).is_dir(), folder
     assert stat.S_IMODE((root / "config" / "postgres").stat().st_mode) == 0o700
 
 

@@ -1,9 +1,8 @@
-"""Render the standalone syncd chart with real Helm (helm-python-sdk), offline."""
+"""Render the standalone syncd chart with real Helm (tests/helmrender.py), offline."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,14 @@ import helm_python
 import pytest
 import yaml
 
+from tests.helmrender import Render, loaded, renderer
+
 CHART = Path(__file__).resolve().parents[2] / "charts" / "syncd"
 EXAMPLES = CHART / "examples"
 RELEASE = "syncd"
 NAMESPACE = "media"
 
-Render = Callable[[dict[str, Any]], list[dict[str, Any]]]
+__all__ = ["CHART", "EXAMPLES", "NAMESPACE", "RELEASE", "Render", "example"]
 
 
 def example(name: str) -> dict[str, Any]:
@@ -27,32 +28,14 @@ def example(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def chart() -> Iterator[helm_python.Chart]:
-    loaded = helm_python.Chart.load(CHART)
-    try:
-        yield loaded
-    finally:
-        loaded.close()
+    with loaded(CHART) as chart:
+        yield chart
 
 
 @pytest.fixture(scope="session")
 def render(chart: helm_python.Chart) -> Render:
     """Render values into a list of manifests (NOTES.txt excluded), cached per value set."""
-    cache: dict[str, list[dict[str, Any]]] = {}
-
-    def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
-        key = json.dumps(values, sort_keys=True)
-        if key not in cache:
-            files = chart.render(values, name=RELEASE, namespace=NAMESPACE)
-            cache[key] = [
-                doc
-                for path, text in sorted(files.items())
-                if path.endswith(".yaml")
-                for doc in yaml.safe_load_all(text)
-                if doc
-            ]
-        return cache[key]
-
-    return _render
+    return renderer(chart, release=RELEASE, namespace=NAMESPACE)
 
 
 @pytest.fixture(scope="session")
