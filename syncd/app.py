@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import structlog
+from pydantic import SecretStr
 
 from syncd import __version__
 from syncd.config import load as config_load
@@ -231,16 +232,21 @@ def _client(instance: InstanceConfig, settings: Settings) -> live_http.ApiClient
     )
 
 
+# The config keys that hold the credential a connection to an instance needs.
+_PEER_SECRETS = ("api_key", "password", "token")
+
+
 def peers(config: Config) -> dict[str, Peer]:
     """Every instance a kind's entry may reference (`target:`), by address, as the other
-    services reach it (`peer_url`, else `base_url`) with the credentials a connection needs."""
-    found = {
-        i.address: Peer(i.address, i.service, i.url_for_peers, secret=i.api_key.get_secret_value())
-        for i in config.instances
-    }
-    for q in config.qbittorrent:
-        secret = q.password.get_secret_value() if q.password else None
-        found[q.address] = Peer(q.address, "qbittorrent", q.url_for_peers, q.username, secret)
+    services reach it (`peer_url`, else `base_url`) with the credentials a connection needs
+    (its `api_key`, `password` or `token`, and `username`)."""
+    found: dict[str, Peer] = {}
+    for instance in references.instances(config):
+        secrets = (getattr(instance, key, None) for key in _PEER_SECRETS)
+        secret = next((s.get_secret_value() for s in secrets if isinstance(s, SecretStr)), None)
+        username = getattr(instance, "username", None)
+        service = instance.address.split(".", 1)[0]
+        found[instance.address] = Peer(instance.address, service, instance.url_for_peers, username, secret)
     return found
 
 

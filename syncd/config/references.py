@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from syncd.config.model import Config, Origin, ResourceEntry
 from syncd.errors import ConfigError
@@ -28,6 +29,26 @@ class Reference:
     section: str
     target: str
     origin: Origin
+
+
+@runtime_checkable
+class Addressed(Protocol):
+    """An instance of any service: its address and how the other services reach it."""
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def url_for_peers(self) -> str: ...
+
+
+def instances(config: Config) -> Iterator[Addressed]:
+    """Every instance of the config, of every service (a new service's instances included
+    without a list to keep)."""
+    for name in type(config).model_fields:
+        value = getattr(config, name)
+        if isinstance(value, tuple):
+            yield from (item for item in value if isinstance(item, Addressed))
 
 
 def holders(config: Config) -> Iterator[tuple[str, Mapping[str, tuple[ResourceEntry, ...]]]]:
