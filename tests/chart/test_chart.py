@@ -498,19 +498,13 @@ def test_schema_refuses_the_write_only_qbittorrent_password(chart: helm_python.C
         )
 
 
-# The generated syncd.yml minus the links whose kinds other lanes are still adding (Prowlarr,
-# Plex, qBittorrent categories, `target:` references): the part today's syncd already reads.
-# tests/chart/test_wiring.py runs `syncd validate` on the whole default wiring.
+# The generated syncd.yml minus what needs kinds other lanes are still landing (Prowlarr and Plex
+# instances, qBittorrent categories): Sonarr/Radarr root folders and their qBittorrent download
+# clients by `target: qbittorrent.main` already load. tests/chart/test_wiring.py runs
+# `syncd validate` on the whole default wiring.
 UNWIRED: dict[str, Any] = {
     "prowlarr": {"enabled": False},
-    "syncd": {
-        "wiring": {
-            "qbittorrent": {"categories": None},
-            "sonarr": {"category": "", "plexConnection": False},
-            "radarr": {"category": "", "plexConnection": False},
-            "plex": {"enabled": False},
-        }
-    },
+    "syncd": {"wiring": {"qbittorrent": {"categories": None}, "plex": {"enabled": False}}},
 }
 
 

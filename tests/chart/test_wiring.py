@@ -9,12 +9,15 @@ the user's own; every secret stays an `!env` of the syncd Deployment.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from syncd import cli
 from tests.chart.conftest import Render
-from tests.chart.rendered import EnvTag, named, syncd_yml
+from tests.chart.rendered import EnvTag, named, syncd_yml, syncd_yml_text
 
 
 def _service_url(docs: list[dict[str, Any]], component: str) -> str:
@@ -220,3 +223,87 @@ def test_no_secret_value_reaches_the_config_map(render: Render) -> None:
         key = line.strip().split(":")[0]
         if key in ("api_key", "token", "password", "username"):
             assert line.split(":", 1)[1].strip().startswith("!env "), line
+
+
+def _pod_environment(docs: list[dict[str, Any]]) -> dict[str, str]:
+    """The syncd container's variables as the pod would see them, a stand-in for each secret."""
+    env: dict[str, str] = {}
+    for name, entry in _syncd_env(docs).items():
+        if "value" in entry:
+            env[name] = entry["value"]
+        else:
+            ref = entry["valueFrom"]["secretKeyRef"]
+            env[name] = f"{ref['name']}-{ref['key']}-0123456789abcdef".lower()
+    return env
+
+
+# What `syncd validate` accepts today: Sonarr/Radarr root folders, presets and their qBittorrent
+# download clients by reference, qBittorrent preferences. Prowlarr and Plex instances and
+# qBittorrent categories are read once their kinds land (they are the rest of the default).
+VALIDATED = {
+    "servarr-wiring": {
+        "prowlarr": {"enabled": False},
+        "syncd": {"wiring": {"qbittorrent": {"categories": None}, "plex": {"enabled": False}}},
+    },
+    "servarr-wiring-with-credentials": {
+        "prowlarr": {"enabled": False},
+        "syncd": {
+            "wiring": {
+                "qbittorrent": {"categories": None, "credentials": True},
+                "plex": {"enabled": False},
+            }
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("values", VALIDATED.values(), ids=VALIDATED.keys())
+def test_the_rendered_wiring_passes_syncd_validate(
+    render: Render,
+    values: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    guides_url: str,
+) -> None:
+    """The rendered syncd.yml with the pod's environment through the real `syncd validate`:
+    references (`target: qbittorrent.main`) resolve, every kind accepts its entries."""
+    docs = render(values)
+    assert syncd_yml(docs)["sonarr"]["main"]["download_clients"][0]["target"] == "qbittorrent.main"
+    path = tmp_path / "syncd.yml"
+    path.write_text(syncd_yml_text(docs), encoding="utf-8")
+    for key, value in _pod_environment(docs).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["validate", "-c", str(path)], stdout=out, stderr=err) == 0, err.getvalue()
+    assert "syncd format" in out.getvalue()
+
+
+def test_syncd_validate_can_fail_on_the_rendered_wiring(
+    render: Render, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guides_url: str
+) -> None:
+    """The check above can fail: a reference to an instance the file lacks is refused."""
+    values = {**VALIDATED["servarr-wiring"], "qbittorrent": {"enabled": False}}
+    values["syncd"] = {
+        **values["syncd"],
+        "config": {
+            "sonarr": {
+                "main": {
+                    "download_clients": [
+                        {"name": "q", "implementation": "QBittorrent", "target": "qbittorrent.main"}
+                    ]
+                }
+            }
+        },
+    }
+    docs = render(values)
+    path = tmp_path / "syncd.yml"
+    path.write_text(syncd_yml_text(docs), encoding="utf-8")
+    for key, value in _pod_environment(docs).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
+    err = io.StringIO()
+    assert cli.main(["validate", "-c", str(path)], stdout=io.StringIO(), stderr=err) == 1
+    assert "qbittorrent.main" in err.getvalue()
