@@ -25,8 +25,8 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from syncd.config.model import ResourceEntry
-from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import Context, Found, Peer, Request, Resolved, Wanted, Wants
+from syncd.errors import Diagnostic
+from syncd.kinds.base import Context, Found, Peer, Planned, Wanted, Wants
 from syncd.kinds.provider import ServarrProvider, url_fields
 
 
@@ -52,7 +52,17 @@ class Connection(ServarrProvider):
         problems: list[Diagnostic] = []
         kept: list[ResourceEntry] = []
         for entry in entries:
-            if isinstance(entry.value, Mapping) and "enable" in entry.value:
+            untokened = _untokened_plex(entry, context)
+            if untokened:
+                problems.append(
+                    Diagnostic(
+                        str(entry.origin),
+                        f"{self.section}: skipped: {untokened} has no token (its `token:`), so the "
+                        "server could not reach Plex; everything else still syncs",
+                        severity="warning",
+                    )
+                )
+            elif isinstance(entry.value, Mapping) and "enable" in entry.value:
                 problems.append(
                     Diagnostic(
                         str(entry.origin),
@@ -68,30 +78,43 @@ class Connection(ServarrProvider):
         )
         return replace(wants, objects=objects, diagnostics=(*problems, *wants.diagnostics))
 
-    def request(
+    def settle(
         self,
-        action: str,
-        wanted: Wanted | None,
+        wanted: Wanted,
         found: Found | None,
-        resolved: Resolved,
         reads: Mapping[str, Any],
-    ) -> Request:
-        if action != "delete":
-            assert wanted is not None
-            base = found.raw if found is not None else self._template(wanted, reads)
-            self._check_settings(wanted, base)
-        return super().request(action, wanted, found, resolved, reads)
+        planned: Mapping[str, tuple[Planned, ...]],
+    ) -> Wanted | tuple[Diagnostic, ...]:
+        """Fields as every provider (`ServarrProvider.settle`), then the settings: each must be a
+        key of the resource and each event flag one the implementation offers."""
+        settled = super().settle(wanted, found, reads, planned)
+        if not isinstance(settled, Wanted):
+            return settled
+        base = found.raw if found is not None else self._template(wanted, reads)
+        problem = settings_problem(wanted, base)
+        return (Diagnostic(wanted.origin, f"{self.section}: {problem}"),) if problem else settled
 
-    def _check_settings(self, wanted: Wanted, base: Mapping[str, Any]) -> None:
-        """Every setting must be a key of the resource, every event flag one it offers."""
-        implementation = wanted.value["implementation"]
-        settings = [k for k in wanted.value if k not in ("implementation", "tags", "fields")]
-        offered = offered_events(base)
-        unknown = sorted(k for k in settings if k not in base)
-        refused = sorted(k for k in settings if k in base and k.startswith("on") and k not in offered)
-        if unknown or refused:
-            what = ", ".join([*(f"{k} (no such setting)" for k in unknown), *refused])
-            raise ConfigError(
-                f"{wanted.origin}: {self.section}: {implementation} does not offer {what}; "
-                f"its events are {', '.join(offered) or 'none'}"
-            )
+
+def settings_problem(wanted: Wanted, base: Mapping[str, Any]) -> str | None:
+    """Why the entry's settings cannot be sent over `base` (the template or live object)."""
+    implementation = wanted.value["implementation"]
+    settings = [k for k in wanted.value if k not in ("implementation", "tags", "fields")]
+    offered = offered_events(base)
+    unknown = sorted(k for k in settings if k not in base)
+    refused = sorted(k for k in settings if k in base and k.startswith("on") and k not in offered)
+    if not (unknown or refused):
+        return None
+    what = ", ".join([*(f"{k} (no such setting)" for k in unknown), *refused])
+    return f"{implementation} does not offer {what}; its events are {', '.join(offered) or 'none'}"
+
+
+def _untokened_plex(entry: ResourceEntry, context: Context) -> str | None:
+    """The address of the Plex instance the entry targets, when neither it nor the entry has a
+    token."""
+    value = entry.value if isinstance(entry.value, Mapping) else {}
+    target, fields = value.get("target"), value.get("fields")
+    peer = context.peers.get(target) if isinstance(target, str) else None
+    own_token = isinstance(fields, Mapping) and bool(fields.get("authToken"))
+    if peer is not None and peer.service == "plex" and not peer.secret and not own_token:
+        return peer.address
+    return None

@@ -350,6 +350,7 @@ def test_an_event_plex_does_not_offer_is_an_error_naming_the_entry(
     monkeypatch.setenv("PLEX_TOKEN", PLEX_TOKEN)
     add_tv_library(plex)
     config = plex_config(tmp_path, wired_sonarr, "{onDownload: true, onGrab: true}")
+    assert run("plan", "-c", config).code != 0  # known before anything is sent
     result = run("apply", "-c", config)
     assert result.code != 0
     text = result.out + result.err
