@@ -4,10 +4,10 @@
 
 Keys are the API's own names. The server saves every property of the resource it is sent
 (`ConfigService.SaveConfigDictionary`: a missing boolean arrives as false), so the write is the
-live object, whole, with the config's keys patched in. A key the server's resource does not have
-is an error at its config line, before anything is sent. There is nothing to create or delete:
-the settings are found with no id, so no delete policy can select them, and "create" is the
-same PUT (it is only planned if the read lost them).
+live object, whole, with the config's keys patched in. A key the resource does not have, or a
+value of the wrong type, is an error at its config line; a key this server's object lacks (an
+older version) is an error of the plan, before anything is sent. The kind is `fixed`: there is
+nothing to create or delete, and no delete policy can select the settings.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from typing import Any, ClassVar
 from pydantic import ConfigDict, ValidationError
 
 from syncd.config.model import ResourceEntry
-from syncd.errors import ConfigError, Diagnostic
-from syncd.kinds.base import Context, EntryModel, Found, Request, Resolved, ShapeError, Wanted, Wants
+from syncd.errors import Diagnostic
+from syncd.kinds.base import Context, EntryModel, Found, Planned, Request, Resolved, ShapeError, Wanted, Wants
 
 ENDPOINT = "config/downloadclient"
-NAME = "settings"
 # `DownloadClientConfigResource` of Sonarr v4 and Radarr v5: key -> type.
 KEYS: Mapping[str, Mapping[str, type]] = {
     "sonarr": {
@@ -56,6 +55,8 @@ class DownloadClientConfig:
     reads: ClassVar[tuple[str, ...]] = (ENDPOINT,)
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset()
+    singleton: ClassVar[bool] = True
+    fixed: ClassVar[bool] = True
 
     def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         known = KEYS[context.service]
@@ -78,13 +79,16 @@ class DownloadClientConfig:
                     value[key] = setting
         if not value or problems:
             return Wants(diagnostics=tuple(problems))
-        return Wants(objects=(Wanted(key=NAME, name=NAME, value=dict(sorted(value.items())), origin=origin),))
+        settings = dict(sorted(value.items()))
+        return Wants(objects=(Wanted(key="", name=self.name, value=settings, origin=origin),))
 
     def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
         reply = reads.get(ENDPOINT)
         if not isinstance(reply, Mapping):
             raise ShapeError(ENDPOINT, "expected a JSON object")
-        return (Found(id=None, name=NAME, raw=reply, value=reply),)
+        if not isinstance(reply.get("id"), int):
+            raise ShapeError(ENDPOINT, "the object has no id")
+        return (Found(id=None, name=self.name, raw=reply, value=reply),)
 
     def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
         keys = wanted.value if wanted is not None else found.value
@@ -92,6 +96,24 @@ class DownloadClientConfig:
 
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
+
+    def settle(
+        self,
+        wanted: Wanted,
+        found: Found | None,
+        reads: Mapping[str, Any],
+        planned: Mapping[str, tuple[Planned, ...]],
+    ) -> Wanted | tuple[Diagnostic, ...]:
+        live = found.raw if found is not None else {}
+        missing = sorted(set(wanted.value) - set(live))
+        if missing:
+            has = ", ".join(sorted(k for k in live if k != "id"))
+            return (
+                Diagnostic(
+                    wanted.origin, f"{self.section}: this server has no {', '.join(missing)} (it has {has})"
+                ),
+            )
+        return wanted
 
     def request(
         self,
@@ -101,16 +123,9 @@ class DownloadClientConfig:
         resolved: Resolved,
         reads: Mapping[str, Any],
     ) -> Request:
-        assert wanted is not None and action != "delete"
-        live = found.raw if found is not None else self.found(reads)[0].raw
-        missing = sorted(set(wanted.value) - set(live))
-        if missing:
-            raise ConfigError(
-                f"{wanted.origin}: {self.section}: this server has no {', '.join(missing)} "
-                f"(it has {', '.join(sorted(k for k in live if k != 'id'))})"
-            )
-        config_id = live.get("id", 1)
-        return Request("PUT", f"{ENDPOINT}/{config_id}", {**live, **wanted.value, "id": config_id})
+        assert wanted is not None and found is not None and action == "update"
+        config_id = found.raw["id"]
+        return Request("PUT", f"{ENDPOINT}/{config_id}", {**found.raw, **wanted.value})
 
 
 def _problem(key: str, value: Any, known: Mapping[str, type]) -> str | None:

@@ -396,3 +396,17 @@ def test_radarrs_plex_connection_needs_a_movie_library_and_takes_radarrs_events(
         apply_twice(config, radarr)
         (row,) = radarr.state.notifications.rows.values()
         assert row["onMovieDelete"] is True and row["onDownload"] is True
+
+
+def test_a_setting_this_servers_version_lacks_fails_the_plan(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr
+) -> None:
+    del sonarr.state.download_client_config["autoRedownloadFailedFromInteractiveSearch"]  # an older Sonarr
+    setting = "autoRedownloadFailedFromInteractiveSearch: false"
+    config = write_config(tmp_path, sonarr, f"download_client_config:\n  {setting}\n")
+    result = run("apply", "-c", config)
+    assert result.code != 0
+    text = result.out + result.err
+    assert "this server has no autoRedownloadFailedFromInteractiveSearch" in text, text
+    assert f"syncd.yml:{line_of(config, setting)}" in text
+    assert writes(sonarr) == []
