@@ -12,6 +12,7 @@ import pytest
 
 from syncd.guides.catalog import load_catalogs
 from syncd.simulator import SimulatedServarr
+from syncd.simulator.qbittorrent import SimulatedQbittorrent
 from tests.e2e.conftest import run, writes
 from tests.gitrepos import make_git_repo
 from tests.shared import SHARED
@@ -129,3 +130,31 @@ def test_a_broken_file_an_instance_needs_fails_that_instance_only(
     assert "radarr.movies" not in " ".join(line for line in text.splitlines() if "error" in line.lower())
     assert writes(sonarr) == []
     assert writes(radarr), "radarr does not need the broken file and is applied"
+
+
+QBITTORRENT = """\
+qbittorrent:
+  main:
+    base_url: {url}
+    preferences:
+      current_network_interface: wg0
+"""
+
+
+def test_a_broken_guide_file_never_stops_qbittorrent(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sonarr: SimulatedServarr
+) -> None:
+    serve(tmp_path, monkeypatch, {"docs/json/sonarr/cf/br-disk.json": "{ not json"})
+    config = tmp_path / "syncd.yml"
+    with SimulatedQbittorrent() as qbt:
+        config.write_text(
+            "syncd: 1\n" + SONARR.format(url=sonarr.url, br_disk=BR_DISK) + QBITTORRENT.format(url=qbt.url)
+        )
+        result = run("apply", "-c", str(config))
+        torrent_writes = qbt.writes()
+    assert result.code == 1
+    assert "guides:docs/json/sonarr/cf/br-disk.json: error: sonarr.main: needs this guide file" in (
+        result.out + result.err
+    )
+    assert writes(sonarr) == []
+    assert torrent_writes, "qBittorrent needs no guide and is applied"
