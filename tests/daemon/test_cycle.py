@@ -100,6 +100,7 @@ def test_a_failed_write_leaves_pending_changes_that_the_next_cycle_applies(
     assert failing["pending"] > 0
     assert failing["applied"] > 0
     assert 'quality_profile["' in failing["error"]
+    assert failing["error"].count("sonarr.main") == 1, "the instance is named once, in the address"
     assert instance(daemon, "sonarr.main")["pending"] == 0
     assert instance(daemon, "sonarr.main")["drift_total"] == 0  # finishing a failed apply is not drift
 
