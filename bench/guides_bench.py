@@ -1,12 +1,22 @@
-"""Guide load timings: cold (first clone + parse), warm (incremental fetch + parse), parse only.
+"""Guide load timings: cold (first clone + parse), warm (incremental fetch + parse), parse only;
+and, with `--origin`, what a cold fetch of a real guide repository transfers.
 
 Run with `.venv/bin/python bench/guides_bench.py`. Builds a local git repository from the shared
 TRaSH fixture in a temporary folder and prints `guides.<metric>=<value>` lines.
+
+`--origin URL` (a TRaSH Guides repository: the GitHub URL, or a local bare clone served as
+`file://` with `uploadpack.allowFilter` set, as GitHub does) measures syncd's cold fetch of it
+(shallow, `--filter=blob:none`, sparse `metadata.json` + `docs/json/`) next to the plain shallow
+clone of the whole repository syncd made before: seconds, bytes of `.git` (what was
+transferred, packed) and bytes checked out.
 """
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from syncd.guides.catalog import load_catalogs  # noqa: E402
-from syncd.guides.repo import sync_repo  # noqa: E402
+from syncd.guides.repo import TRASH_PATHS, sync_repo  # noqa: E402
 from tests.gitrepos import commit_change, make_git_repo  # noqa: E402
 
 GUIDES = REPO_ROOT / ".." / "shared" / "fixtures" / "trash-guides"
@@ -29,8 +39,44 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def _bytes(path: Path) -> int:
+    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def cold_fetch(origin: str, ref: str) -> None:
+    """syncd's sparse partial cold fetch of `origin` next to a whole shallow clone."""
+    with tempfile.TemporaryDirectory(prefix="guides-fetch-bench-") as tmp:
+        dest = Path(tmp) / "sparse"
+        start = time.perf_counter()
+        checkout = sync_repo(url=origin, ref=ref, dest=dest, paths=TRASH_PATHS)
+        sparse_s = time.perf_counter() - start
+        git_bytes = _bytes(dest / ".git")
+        print(f"guides.fetch.sparse_s={sparse_s:.3f}")
+        print(f"guides.fetch.sparse_git_bytes={git_bytes}")
+        print(f"guides.fetch.sparse_checkout_bytes={_bytes(dest) - git_bytes}")
+        print(f"guides.fetch.revision={checkout.revision}")
+        whole = Path(tmp) / "whole"
+        start = time.perf_counter()
+        subprocess.run(
+            ["git", "clone", "--quiet", "--depth", "1", "--branch", ref, origin, str(whole)], check=True
+        )
+        whole_s = time.perf_counter() - start
+        whole_git = _bytes(whole / ".git")
+        print(f"guides.fetch.shallow_clone_s={whole_s:.3f}")
+        print(f"guides.fetch.shallow_clone_git_bytes={whole_git}")
+        print(f"guides.fetch.shallow_clone_checkout_bytes={_bytes(whole) - whole_git}")
+        shutil.rmtree(whole)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--origin", help="measure a cold fetch of this guide repository instead")
+    parser.add_argument("--ref", default="master")
+    options = parser.parse_args()
     structlog.configure(logger_factory=structlog.ReturnLoggerFactory())
+    if options.origin:
+        cold_fetch(options.origin, options.ref)
+        return
     with tempfile.TemporaryDirectory(prefix="guides-bench-") as tmp:
         origin = Path(tmp) / "origin"
         url = make_git_repo(GUIDES, origin)
