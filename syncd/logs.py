@@ -8,7 +8,6 @@ the daemon's output stays one format.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import MutableMapping, Sequence
 from typing import Any, TextIO
@@ -33,7 +32,9 @@ def configure_logging(
     stdlib_loggers: Sequence[str] = (),
 ) -> None:
     """Configure structlog; `stdlib_loggers` are routed to the same stream at WARNING or above."""
-    import structlog  # here, not at the top: the CLI reads LEVELS before it knows it will log
+    import logging  # here, not at the top: the CLI reads LEVELS before it knows it will log
+
+    import structlog
 
     target = stream or sys.stderr
     numeric = logging.getLevelNamesMapping()[level.upper()]

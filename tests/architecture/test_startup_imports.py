@@ -41,6 +41,7 @@ def test_help_and_version_import_nothing_heavy(argv: list[str]) -> None:
     modules = modules_after(*argv)
     for heavy in (
         "asyncio",
+        "logging",
         "httpx",
         "pydantic",
         "structlog",
