@@ -3,9 +3,10 @@ planning and apply together. The CLI and the daemon call these use cases; nothin
 constructs clients or stores.
 
 Use cases: `prepare` (config + guides), `make_plan` (fetch live state concurrently for
-every instance, Sonarr/Radarr and qBittorrent alike, resolve, plan), `apply_plan` (execute,
-save ownership), `validate` (offline). Transports are injectable so tests and benchmarks can
-count requests.
+every instance, Sonarr/Radarr, qBittorrent, Prowlarr and Plex alike, resolve, plan), `apply_plan`
+(execute, save ownership), `validate` (offline). Prowlarr and Plex are nothing but resource
+kinds: `_plan_kinds_instance` and `_apply_kinds_instance` run them through the generic engines.
+Transports are injectable so tests and benchmarks can count requests.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 import structlog
@@ -25,7 +26,16 @@ from pydantic import SecretStr
 from syncd import __version__
 from syncd.config import load as config_load
 from syncd.config import references
-from syncd.config.model import Config, Dialect, GuideSource, InstanceConfig, QbittorrentConfig
+from syncd.config.model import (
+    Config,
+    Dialect,
+    GuideSource,
+    InstanceConfig,
+    KindDeletes,
+    KindsInstance,
+    PlexConfig,
+    QbittorrentConfig,
+)
 from syncd.desired import resolve
 from syncd.domain.state import DesiredInstance, Ownership
 from syncd.errors import ApiError, Diagnostic, SyncdError
@@ -34,9 +44,9 @@ from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.kinds import registry
-from syncd.kinds.base import Context, Peer, ShapeError
+from syncd.kinds.base import Context, DeleteRule, Peer, Request, ShapeError
 from syncd.live import http as live_http
-from syncd.live import qbittorrent, servarr
+from syncd.live import plex, prowlarr, qbittorrent, servarr
 from syncd.plan import deletes, ordering, preferences
 from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
@@ -48,7 +58,9 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger()
 
-TransportFactory = Callable[[InstanceConfig | QbittorrentConfig], httpx.AsyncBaseTransport | None]
+TransportFactory = Callable[
+    [InstanceConfig | QbittorrentConfig | KindsInstance], httpx.AsyncBaseTransport | None
+]
 
 
 @dataclass(frozen=True)
@@ -84,11 +96,21 @@ class InstanceState:
 
 
 @dataclass(frozen=True)
+class KindsInstanceState:
+    """What planning a Prowlarr or Plex instance knew: its ownership and its kinds."""
+
+    ownership: Ownership
+    kinds: Mapping[str, plan_engine.KindState] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PlanOutcome:
     plan: Plan
     prepared: Prepared
     states: Mapping[str, InstanceState]
     request_counts: Mapping[str, int] = field(default_factory=dict)
+    # Prowlarr and Plex instances (only those planned without error), by address.
+    kinds_states: Mapping[str, KindsInstanceState] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,9 +211,11 @@ def validate(prepared: Prepared) -> list[Diagnostic]:
         prepared.config, prepared.guides, local_custom_formats=prepared.local_custom_formats
     )
     known = peers(prepared.config)
-    return problems + [
-        d for i in prepared.config.instances for s in kind_states(i, known) for d in s.wants.diagnostics
-    ]
+    return (
+        problems
+        + [d for i in prepared.config.instances for s in kind_states(i, known) for d in s.wants.diagnostics]
+        + [d for i in prepared.config.kinds_instances for d in kinds_instance_diagnostics(i, known)]
+    )
 
 
 def select_instances(
@@ -209,7 +233,7 @@ def select_instances(
             servers.append(found)
         elif torrent is not None:
             torrents.append(torrent)
-        else:
+        elif config.kinds_instance(name) is None:
             known = ", ".join(config.addresses) or "none"
             raise SyncdError(f"no instance named {name!r} in {config.path} (known: {known})")
     return tuple(servers), tuple(torrents)
@@ -268,8 +292,12 @@ def kind_states(
     return states
 
 
+class _Reader(Protocol):
+    async def read(self, paths: Sequence[str]) -> dict[str, Any]: ...
+
+
 async def _read_kinds(
-    gateway: servarr.ServarrGateway, states: Sequence[plan_engine.KindState]
+    gateway: _Reader, states: Sequence[plan_engine.KindState]
 ) -> tuple[list[plan_engine.KindState], dict[str, Any]]:
     """Read the collections of the kinds the config uses (others cost no request)."""
     used = [
@@ -285,7 +313,7 @@ async def _read_kinds(
     ], reads
 
 
-def _limits(instance: InstanceConfig | QbittorrentConfig) -> live_http.HttpLimits:
+def _limits(instance: InstanceConfig | QbittorrentConfig | KindsInstance) -> live_http.HttpLimits:
     http = instance.http
     return live_http.HttpLimits(
         connect_timeout=http.connect_timeout,
@@ -382,15 +410,197 @@ async def _plan_qbittorrent(
     return preferences.build_preferences_plan(instance, live.preferences, fingerprint=live.fingerprint)
 
 
+class _KindsGateway(Protocol):
+    async def identity(self) -> str: ...
+
+    async def read(self, paths: Sequence[str]) -> dict[str, Any]: ...
+
+    async def send(self, request: Request) -> Any: ...
+
+
+def _kinds_client(instance: KindsInstance, settings: Settings) -> live_http.ApiClient:
+    transport = settings.transport_factory(instance)
+    limits = _limits(instance)
+    if isinstance(instance, PlexConfig):
+        assert instance.token is not None
+        return plex.client(
+            instance.base_url,
+            instance.token.get_secret_value(),
+            instance=instance.address,
+            transport=transport,
+            limits=limits,
+            backoffs=settings.read_backoffs,
+            timeout=settings.timeout_seconds,
+        )
+    return prowlarr.client(
+        instance.base_url,
+        instance.api_key.get_secret_value(),
+        instance=instance.address,
+        transport=transport,
+        limits=limits,
+        backoffs=settings.read_backoffs,
+        timeout=settings.timeout_seconds,
+    )
+
+
+def _kinds_gateway(client: live_http.ApiClient, instance: KindsInstance) -> _KindsGateway:
+    if isinstance(instance, PlexConfig):
+        return plex.PlexGateway(client, name=instance.name)
+    return prowlarr.ProwlarrGateway(client, name=instance.name)
+
+
+def _delete_rule(deletes: KindDeletes, section: str) -> DeleteRule:
+    return DeleteRule(
+        owned=section in deletes.owned,
+        unmanaged=section in deletes.unmanaged,
+        ignore=frozenset(deletes.unmanaged.get(section, ())),
+    )
+
+
+def kinds_instance_states(instance: KindsInstance, known: Mapping[str, Peer]) -> list[plan_engine.KindState]:
+    """The registry kinds of a Prowlarr or Plex instance with what its config wants of them."""
+    context = Context(instance.address, instance.service, instance.url_for_peers, known)
+    states = []
+    for kind in registry.for_service(instance.service):
+        wants = kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
+        wants = dataclasses.replace(wants, delete=_delete_rule(instance.delete, kind.section))
+        states.append(plan_engine.KindState(kind=kind, wants=wants))
+    return states
+
+
+def _unmanaged_tags(states: Sequence[plan_engine.KindState]) -> list[Diagnostic]:
+    """A tag an object names must be one of the instance's `tags:` (syncd creates those first);
+    said before any request rather than at the write that needs its id."""
+    managed = {w.key for s in states if s.kind.name == "tag" for w in s.wants.objects}
+    return [
+        Diagnostic(
+            wanted.origin or f'{s.kind.name}["{wanted.name}"]',
+            f"{s.kind.section}: tag {label!r} is not one syncd manages; add it to `tags`",
+        )
+        for s in states
+        if s.kind.name != "tag"
+        for wanted in s.wants.objects
+        for label in wanted.value.get("tags") or ()
+        if label not in managed
+    ]
+
+
+def kinds_instance_diagnostics(instance: KindsInstance, known: Mapping[str, Peer]) -> list[Diagnostic]:
+    """Every problem of a Prowlarr or Plex instance's entries, offline."""
+    states = kinds_instance_states(instance, known)
+    return [d for s in states for d in s.wants.diagnostics] + _unmanaged_tags(states)
+
+
+def _no_token(instance: PlexConfig) -> Diagnostic:
+    return Diagnostic(
+        location=instance.address,
+        message="no Plex token (`token`, e.g. !env PLEX_TOKEN), so its libraries are not synced; "
+        "everything else is",
+        severity="warning",
+    )
+
+
+async def _plan_kinds_instance(
+    prepared: Prepared, instance: KindsInstance, settings: Settings, counts: dict[str, int]
+) -> tuple[InstancePlan, KindsInstanceState | None]:
+    """Plan a Prowlarr or Plex instance: one probe, one GET per collection its config uses
+    (concurrent), then the generic planner. A Plex without a token is skipped with a warning."""
+    address, service = instance.address, instance.service
+    if isinstance(instance, PlexConfig) and instance.token is None:
+        return InstancePlan(instance=address, service=service, diagnostics=(_no_token(instance),)), None
+    states = kinds_instance_states(instance, peers(prepared.config))
+    problems = tuple(_unmanaged_tags(states))
+    stored = ownership_store.load(prepared.config.state_dir, address)
+    try:
+        async with _kinds_client(instance, settings) as client:
+            gateway = _kinds_gateway(client, instance)
+            identity = await gateway.identity()
+            ownership, moved = ownership_store.for_server(
+                stored, ownership_store.server_key(instance.base_url, identity)
+            )
+            read, reads = await _read_kinds(gateway, states)
+            counts[address] = client.stats.total()
+    except (ApiError, ShapeError) as exc:
+        error = exc.detail if isinstance(exc, ApiError) else f"unexpected reply to GET {exc}"
+        diagnostics = tuple(d for s in states for d in s.wants.diagnostics) + problems
+        return InstancePlan(instance=address, service=service, diagnostics=diagnostics, error=error), None
+    kinds = plan_engine.plan_kinds(read, ownership, instance=address)
+    notes = (Diagnostic(location=address, message=moved, severity="warning"),) if moved else ()
+    plan = InstancePlan(
+        instance=address,
+        service=service,
+        changes=tuple(kinds.changes),
+        diagnostics=tuple(kinds.diagnostics) + problems + notes,
+        live_fingerprint=servarr.fingerprint(reads),
+    )
+    totals = {s.kind.name: len(s.found) for s in read}
+    plan = deletes.guard(plan, totals, bound=instance.delete.max_deletes, allow=settings.allow_many_deletes)
+    state = KindsInstanceState(
+        ownership=plan_engine.adopt_matched(ownership, kinds.changes),
+        kinds={s.kind.name: s for s in kinds.states},
+    )
+    return plan, state
+
+
+async def _apply_kinds_instance(
+    instance_plan: InstancePlan,
+    instance: KindsInstance,
+    state: KindsInstanceState,
+    settings: Settings,
+    config: Config,
+    *,
+    on_event: executing.EventSink,
+    should_stop: Callable[[], bool],
+) -> executing.ApplyResult:
+    """Write a Prowlarr or Plex instance's changes through the generic apply engine; the first
+    failed write (a connection test's own message) stops this instance only."""
+    from syncd.apply import engine as apply_engine
+    from syncd.apply import execute as executing
+
+    def save(ownership: Ownership) -> None:
+        ownership_store.save(config.state_dir, instance_plan.instance, ownership)
+
+    async with _kinds_client(instance, settings) as client:
+        kinds = await apply_engine.execute(
+            instance_plan.changes,
+            state.kinds,
+            _kinds_gateway(client, instance),
+            state.ownership,
+            instance=instance_plan.instance,
+            save=save,
+            on_event=on_event,
+            should_stop=should_stop,
+        )
+    done = set(kinds.applied)
+    return executing.ApplyResult(
+        instance=instance_plan.instance,
+        applied=tuple(kinds.applied),
+        not_applied=tuple(c.address for c in instance_plan.actionable if c.address not in done),
+        ownership=kinds.ownership,
+        failed=kinds.failed,
+        error=kinds.error,
+        stopped=kinds.stopped,
+    )
+
+
+def _select_kinds_instances(config: Config, names: Sequence[str]) -> tuple[KindsInstance, ...]:
+    if not names:
+        return config.kinds_instances
+    chosen = (config.kinds_instance(name) for name in names)
+    return tuple(inst for inst in chosen if inst is not None)
+
+
 async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequence[str] = ()) -> PlanOutcome:
     """Fetch every selected instance concurrently and plan it."""
     servers, torrents = select_instances(prepared.config, instances)
+    others = _select_kinds_instances(prepared.config, instances)
     counts: dict[str, int] = {}
-    results, torrent_plans = await asyncio.gather(
+    results, torrent_plans, other_results = await asyncio.gather(
         asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in servers)),
         asyncio.gather(*(_plan_qbittorrent(inst, settings, counts) for inst in torrents)),
+        asyncio.gather(*(_plan_kinds_instance(prepared, inst, settings, counts) for inst in others)),
     )
-    instance_plans = tuple(r[0] for r in results) + tuple(torrent_plans)
+    instance_plans = tuple(r[0] for r in results) + tuple(torrent_plans) + tuple(r[0] for r in other_results)
     plan = Plan(
         syncd_version=__version__,
         guide_revision=prepared.guides.revision,
@@ -403,7 +613,10 @@ async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequen
         ),
     )
     states = {r[0].instance: r[1] for r in results}
-    return PlanOutcome(plan=plan, prepared=prepared, states=states, request_counts=counts)
+    others_states = {r[0].instance: r[1] for r in other_results if r[1] is not None}
+    return PlanOutcome(
+        plan=plan, prepared=prepared, states=states, request_counts=counts, kinds_states=others_states
+    )
 
 
 def check_saved_plan(saved: Plan, fresh: PlanOutcome) -> None:
@@ -438,6 +651,20 @@ async def apply_plan(
     torrents = {q.address: q for q in config.qbittorrent}
 
     async def one(instance_plan: InstancePlan) -> executing.ApplyResult:
+        other = config.kinds_instance(instance_plan.instance)
+        other_state = outcome.kinds_states.get(instance_plan.instance)
+        if other is not None and other_state is None:  # a Plex without a token: nothing to do
+            return executing.ApplyResult(instance_plan.instance, (), (), Ownership())
+        if other is not None and other_state is not None:
+            return await _apply_kinds_instance(
+                instance_plan,
+                other,
+                other_state,
+                settings,
+                config,
+                on_event=sink,
+                should_stop=should_stop,
+            )
         torrent = torrents.get(instance_plan.instance)
         if torrent is not None:
             async with _qbittorrent_client(torrent, settings) as client:

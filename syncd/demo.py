@@ -1,8 +1,9 @@
 """`syncd demo`: the whole plan → apply → converged loop against simulated servers.
 
-Starts a simulated Sonarr v4, Radarr v5 and qBittorrent on loopback, writes a syncd config that uses
-the built-in presets, then plans, applies and plans again (which must show no changes),
-printing each step and the request counts. The TRaSH Guides come from the public
+Starts the simulated stack on loopback (Sonarr v4, Radarr v5, qBittorrent, Prowlarr, Plex,
+FlareSolverr and Byparr, reaching each other by their in-cluster names), writes a syncd config
+that uses the built-in presets and wires Prowlarr and Plex, then plans, applies and plans again
+(which must show no changes), printing each step and the request counts. The TRaSH Guides come from the public
 repository, another git URL, or a local folder (made into a throw-away git repository so
 the same git code path is used).
 """
@@ -21,8 +22,7 @@ import git
 
 from syncd import app
 from syncd.render import human as human_render
-from syncd.simulator.qbittorrent import SimulatedQbittorrent
-from syncd.simulator.servarr import SimulatedServarr
+from syncd.simulator.stack import SimulatedStack, StackKeys
 
 DEMO_CONFIG = """\
 syncd: 1
@@ -49,6 +49,31 @@ qbittorrent:
     preferences:
       current_network_interface: wg0   # the VPN kill switch's third layer
       queueing_enabled: true
+plex:
+  demo:
+    base_url: {plex_url}
+    token: !env SYNCD_DEMO_PLEX_TOKEN
+    libraries:
+      - {{name: Movies, type: movie, path: /data/library/movies}}
+      - {{name: TV Shows, type: show, path: /data/library/tvshows}}
+prowlarr:
+  demo:
+    base_url: {prowlarr_url}
+    api_key: !env SYNCD_DEMO_PROWLARR_API_KEY
+    tags: [flaresolverr]
+    indexer_proxies:   # a proxy serves only the indexers sharing its tag
+      - {{name: FlareSolverr, implementation: FlareSolverr, tags: [flaresolverr],
+          fields: {{host: "http://flaresolverr:8191/"}}}}
+    download_clients:
+      - {{name: qBittorrent, implementation: QBittorrent,
+          fields: {{host: qbittorrent, port: 8080, category: prowlarr}}}}
+    applications:      # the in-cluster URLs the services reach each other by
+      - {{name: Sonarr, implementation: Sonarr,
+          fields: {{prowlarrUrl: "http://prowlarr:9696", baseUrl: "http://sonarr:8989",
+                   apiKey: !env SYNCD_DEMO_SONARR_API_KEY}}}}
+      - {{name: Radarr, implementation: Radarr,
+          fields: {{prowlarrUrl: "http://prowlarr:9696", baseUrl: "http://radarr:7878",
+                   apiKey: !env SYNCD_DEMO_RADARR_API_KEY}}}}
 """
 
 PUBLIC_GUIDES = ("https://github.com/TRaSH-Guides/Guides.git", "master")
@@ -85,30 +110,39 @@ def _guide_source(guides: str | None, workdir: Path) -> tuple[str, str]:
 
 def _run_in(workdir: Path, guides: str | None, out: TextIO) -> int:
     guides_url, guides_ref = _guide_source(guides, workdir)
-    sonarr_key, radarr_key = secrets.token_hex(16), secrets.token_hex(16)
-    with (
-        SimulatedServarr("sonarr", api_key=sonarr_key) as sonarr,
-        SimulatedServarr("radarr", api_key=radarr_key) as radarr,
-        SimulatedQbittorrent() as qbittorrent,
-    ):
+    keys = StackKeys(
+        sonarr=secrets.token_hex(16),
+        radarr=secrets.token_hex(16),
+        prowlarr=secrets.token_hex(16),
+        plex_token=secrets.token_hex(10),
+    )
+    with SimulatedStack(keys=keys) as stack:
         config_path = workdir / "syncd.yml"
         config_path.write_text(
             DEMO_CONFIG.format(
                 guides_url=guides_url,
                 guides_ref=guides_ref,
-                sonarr_url=sonarr.url,
-                radarr_url=radarr.url,
-                qbittorrent_url=qbittorrent.url,
+                sonarr_url=stack.sonarr.url,
+                radarr_url=stack.radarr.url,
+                qbittorrent_url=stack.qbittorrent.url,
+                plex_url=stack.plex.url,
+                prowlarr_url=stack.prowlarr.url,
             ),
             encoding="utf-8",
         )
-        env = {"SYNCD_DEMO_SONARR_API_KEY": sonarr_key, "SYNCD_DEMO_RADARR_API_KEY": radarr_key}
+        env = {
+            "SYNCD_DEMO_SONARR_API_KEY": keys.sonarr,
+            "SYNCD_DEMO_RADARR_API_KEY": keys.radarr,
+            "SYNCD_DEMO_PROWLARR_API_KEY": keys.prowlarr,
+            "SYNCD_DEMO_PLEX_TOKEN": keys.plex_token,
+        }
         settings = app.Settings(env=env)
         out.write(
             textwrap.dedent(
                 f"""\
-                syncd demo: simulated Sonarr at {sonarr.url}, Radarr at {radarr.url},
-                qBittorrent at {qbittorrent.url}
+                syncd demo: simulated Sonarr at {stack.sonarr.url}, Radarr at {stack.radarr.url},
+                qBittorrent at {stack.qbittorrent.url}, Plex at {stack.plex.url},
+                Prowlarr at {stack.prowlarr.url}, FlareSolverr at {stack.flaresolverr.url}
                 config: {config_path}
 
                 == syncd plan ==

@@ -4,7 +4,7 @@ The same key means different things in Recyclarr and Configarr (`custom_format_g
 `preferred_ratio`, the delete switches), so the dialect is decided once per file, never per key:
 
 - syncd: a top-level `syncd:` version key, or `guides:`, `state_dir:`, `schedule:`, `mode:`, `notify:`,
-  `qbittorrent:`;
+  `qbittorrent:`, `prowlarr:`, `plex:`;
 - Configarr: any Configarr-only top-level key, or a Configarr-only key or shape in an instance;
 - syncd: an instance key Recyclarr lacks and syncd has (`tags`, `peer_url`, `delete`, ...);
 - Recyclarr otherwise.
@@ -25,7 +25,7 @@ from syncd.config.dialects import configarr
 from syncd.config.model import RESOURCE_SECTIONS, Dialect
 
 SYNCD_TOP_LEVEL_KEYS = frozenset(
-    {"syncd", "guides", "state_dir", "schedule", "mode", "notify", "qbittorrent"}
+    {"syncd", "guides", "state_dir", "schedule", "mode", "notify", "qbittorrent", "prowlarr", "plex"}
 )
 
 # Every top-level key only Configarr has: the ones its dialect reads, ignores, or enables with.

@@ -33,6 +33,8 @@ from syncd.config.model import (
     NotifyConfig,
     NotifyLevel,
     Origin,
+    PlexConfig,
+    ProwlarrConfig,
     QbittorrentConfig,
 )
 from syncd.config.yamlfile import Secrets, YamlMap, read_yaml
@@ -113,6 +115,8 @@ def load_config(
     settings = peek_guides(path, env=env, dialect=dialect)
     instances: list[InstanceConfig] = []
     torrents: list[QbittorrentConfig] = []
+    prowlarrs: list[ProwlarrConfig] = []
+    plexes: list[PlexConfig] = []
     first_document: Document | None = None
     for file in config_files(path):
         chosen, document, secrets = _read_document(file, env, dialect, secrets_beside=anchor)
@@ -128,6 +132,8 @@ def load_config(
             for inst in document.instances
         )
         torrents.extend(document.qbittorrent)
+        prowlarrs.extend(document.prowlarr)
+        plexes.extend(document.plex)
     assert first_document is not None
     if settings.dialect is Dialect.RECYCLARR:
         _check_unique(tuple(instances))
@@ -141,6 +147,8 @@ def load_config(
         notify=_notify_with_env(first_document.notify, env),
         instances=tuple(instances),
         qbittorrent=tuple(torrents),
+        prowlarr=tuple(prowlarrs),
+        plex=tuple(plexes),
     )
     references.check(config)
     return config

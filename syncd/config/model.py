@@ -222,7 +222,14 @@ RESOURCE_SECTIONS = (
     "remote_path_mappings",
     "delay_profiles",
     "connections",
+    "applications",
+    "indexer_proxies",
+    "libraries",
 )
+# The sections of the services that are nothing but resource kinds (a test keeps each in step
+# with the registry kinds of that service); Sonarr/Radarr instances take none of the others'.
+PROWLARR_SECTIONS = ("tags", "applications", "indexer_proxies", "download_clients")
+PLEX_SECTIONS = ("libraries",)
 
 
 class HttpConfig(Frozen):
@@ -270,6 +277,73 @@ class InstanceConfig(Frozen):
     @property
     def url_for_peers(self) -> str:
         return self.peer_url or self.base_url
+
+
+class KindDeletes(Frozen):
+    """The `delete:` map of a Prowlarr or Plex instance, per kind section: `owned` sections
+    whose syncd-owned objects go once the config drops them; `unmanaged` sections whose objects
+    syncd never managed go too, except the names listed; `max_deletes` bounds one plan."""
+
+    owned: tuple[str, ...] = ()
+    unmanaged: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    max_deletes: int | None = None
+
+
+class ProwlarrConfig(Frozen):
+    """A Prowlarr instance (syncd dialect only, API v1): nothing but resource kinds."""
+
+    name: str
+    base_url: str
+    api_key: SecretStr
+    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
+    peer_url: str | None = None
+    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
+    delete: KindDeletes = KindDeletes()
+    http: HttpConfig = HttpConfig()
+    origin: Origin = UNKNOWN_ORIGIN
+
+    @property
+    def service(self) -> Literal["prowlarr"]:
+        return "prowlarr"
+
+    @property
+    def address(self) -> str:
+        return f"prowlarr.{self.name}"
+
+    @property
+    def url_for_peers(self) -> str:
+        return self.peer_url or self.base_url
+
+
+class PlexConfig(Frozen):
+    """A Plex Media Server (syncd dialect only). Without a `token` its kinds are skipped with a
+    warning, and everything else still syncs."""
+
+    name: str
+    base_url: str
+    token: SecretStr | None = None
+    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
+    peer_url: str | None = None
+    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
+    delete: KindDeletes = KindDeletes()
+    http: HttpConfig = HttpConfig()
+    origin: Origin = UNKNOWN_ORIGIN
+
+    @property
+    def service(self) -> Literal["plex"]:
+        return "plex"
+
+    @property
+    def address(self) -> str:
+        return f"plex.{self.name}"
+
+    @property
+    def url_for_peers(self) -> str:
+        return self.peer_url or self.base_url
+
+
+# The instances that are nothing but resource kinds, planned and applied by the generic engines.
+KindsInstance = ProwlarrConfig | PlexConfig
 
 
 class PreferenceSetting(Frozen):
@@ -348,18 +422,38 @@ class Config(Frozen):
     notify: NotifyConfig = NotifyConfig()
     instances: tuple[InstanceConfig, ...] = ()
     qbittorrent: tuple[QbittorrentConfig, ...] = ()
+    prowlarr: tuple[ProwlarrConfig, ...] = ()
+    plex: tuple[PlexConfig, ...] = ()
+
+    @property
+    def kinds_instances(self) -> tuple[KindsInstance, ...]:
+        """The Prowlarr and Plex instances."""
+        return (*self.prowlarr, *self.plex)
 
     @property
     def addresses(self) -> tuple[str, ...]:
-        """Every instance address: Sonarr/Radarr, then qBittorrent."""
-        return tuple(i.address for i in self.instances) + tuple(q.address for q in self.qbittorrent)
+        """Every instance address: Sonarr/Radarr, qBittorrent, then Prowlarr and Plex."""
+        return (
+            tuple(i.address for i in self.instances)
+            + tuple(q.address for q in self.qbittorrent)
+            + tuple(k.address for k in self.kinds_instances)
+        )
 
     @property
     def secret_values(self) -> tuple[str, ...]:
-        """Every API key, password and notification URL, for scrubbing text shown to the outside."""
+        """Every API key, password, token and notification URL, for scrubbing text shown to the outside."""
         keys = tuple(i.api_key.get_secret_value() for i in self.instances)
+        keys += tuple(p.api_key.get_secret_value() for p in self.prowlarr)
+        keys += tuple(p.token.get_secret_value() for p in self.plex if p.token)
         urls = tuple(u.get_secret_value() for u in self.notify.urls)
         return keys + tuple(q.password.get_secret_value() for q in self.qbittorrent if q.password) + urls
+
+    def kinds_instance(self, address: str) -> KindsInstance | None:
+        """Find a Prowlarr or Plex instance by `service.name` or by bare name."""
+        for inst in self.kinds_instances:
+            if address in (inst.address, inst.name):
+                return inst
+        return None
 
     def qbittorrent_instance(self, address: str) -> QbittorrentConfig | None:
         """Find a qBittorrent instance by `qbittorrent.name` or by bare name."""

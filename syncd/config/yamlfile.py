@@ -7,7 +7,8 @@ later errors can name where a value was written. Tags resolved here:
 - `!secret NAME`: from `secrets.yml`/`secrets.yaml` beside the config file, then every file named
   by env `SECRETS_LOCATION` (comma list, globs; later files win). Loaded on first use.
 - `!env NAME` (Configarr): the variable must be set and non-empty.
-- `!env_var NAME [default]` (Recyclarr): the default after a space is used when unset or empty.
+- `!env_var NAME [default]` (Recyclarr): the default after a space is used when unset or empty;
+  a default of `""` means "empty is fine" (a Plex `token` that may be absent).
 - `!file PATH`: the file's contents, trimmed; relative paths start at the YAML file's folder.
 
 Tag values are returned as `Sensitive` strings so error messages never print them. Duplicate keys
@@ -271,6 +272,8 @@ def _construct_env(loader: _Loader, node: yaml.Node) -> Sensitive:
 
 def _construct_env_var(loader: _Loader, node: yaml.Node) -> Sensitive:
     name, _, default = _tag_argument(loader, node, "!env_var").partition(" ")
+    if default.strip() in ('""', "''"):
+        return Sensitive(loader.env.get(name, ""))
     value = loader.env.get(name, "") or default.strip()
     if not value:
         raise ConfigError(

@@ -22,7 +22,7 @@ import structlog
 
 from syncd import app
 from syncd.apply.execute import ApplyResult
-from syncd.config.model import Config, InstanceConfig, Mode, QbittorrentConfig
+from syncd.config.model import Config, InstanceConfig, KindsInstance, Mode, QbittorrentConfig
 from syncd.daemon import drift
 from syncd.daemon.metrics import Metrics
 from syncd.daemon.report import ChangeLine, InstanceReport, SyncReport
@@ -165,7 +165,11 @@ class Cycle:
             self._metrics.guide.info({"revision": revision})
             self.phase = "planning"
             outcome = await app.make_plan(prepared, self._settings)
-            instances: list[InstanceConfig | QbittorrentConfig] = [*config.instances, *config.qbittorrent]
+            instances: list[InstanceConfig | QbittorrentConfig | KindsInstance] = [
+                *config.instances,
+                *config.qbittorrent,
+                *config.kinds_instances,
+            ]
             inputs = {
                 inst.address: drift.Inputs(drift.config_fingerprint(inst), revision) for inst in instances
             }
@@ -264,6 +268,7 @@ class Cycle:
         refusal = deletes.refusal(plan)
         state.deletes_refused = scrub(refusal) if refusal else None
         self._metrics.deletes_refused.labels(plan.instance).set(1 if refusal else 0)
+        state.warnings = [scrub(d.message) for d in plan.diagnostics if d.severity == "warning"]
         state.applied_changes = [ChangeLine.of(c) for c in applied_changes]
         state.pending_changes = [ChangeLine.of(c) for c in pending_changes] if pending is not None else []
         state.pending_plan = scrub(_rendered(plan, pending_changes)) if pending_changes else None

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from syncd.config.model import InstanceConfig, QbittorrentConfig
+from syncd.config.model import InstanceConfig, KindsInstance, QbittorrentConfig
 from syncd.plan.model import Change, InstancePlan
 
 
@@ -26,7 +26,7 @@ class Inputs:
     guide_revision: str
 
 
-def config_fingerprint(instance: InstanceConfig | QbittorrentConfig) -> str:
+def config_fingerprint(instance: InstanceConfig | QbittorrentConfig | KindsInstance) -> str:
     """Hash of the instance's normalized config, blind to file positions and secret values."""
     data = _without_origins(instance.model_dump(mode="json"))
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

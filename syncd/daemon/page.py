@@ -106,6 +106,9 @@ def _instance(instance: dict[str, Any], now: datetime) -> str:
         parts.append(
             f'<p class="label failed">Last error:</p><pre class="error">{_text(instance["error"])}</pre>'
         )
+    if instance.get("warnings"):
+        items = "".join(f"<li>{_text(w)}</li>" for w in instance["warnings"])
+        parts.append(f'<p class="label">Warnings of the last plan:</p><ul class="facts">{items}</ul>')
     if instance["applied_changes"]:
         count = len(instance["applied_changes"])
         parts.append(

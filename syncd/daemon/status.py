@@ -68,6 +68,8 @@ class InstanceStatus:
     pending_plan: str | None = None
     # Why the last plan was refused for deleting too many objects (nothing was written).
     deletes_refused: str | None = None
+    # The last plan's warnings for this instance (a Plex without a token is skipped, say).
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class InstanceStatus:
             "deletes_refused": self.deletes_refused,
             "result": self.result,
             "error": self.error,
+            "warnings": list(self.warnings),
             "run_id": self.run_id,
             "last_sync_at": iso(self.last_sync_at),
             "last_success_at": iso(self.last_success_at),

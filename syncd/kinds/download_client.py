@@ -1,5 +1,7 @@
-"""The Sonarr/Radarr download client (`/api/v3/downloadclient`), e.g. qBittorrent: config
-`download_clients:`, one provider entry each (see `syncd.kinds.provider`).
+"""The Sonarr/Radarr/Prowlarr download client (`/api/v3/downloadclient`, Prowlarr's
+`/api/v1/downloadclient`), e.g. qBittorrent: config `download_clients:`, one provider entry each
+(see `syncd.kinds.provider`). The fields come from the server's `/schema`, so Prowlarr's own
+qBittorrent `category` (where Sonarr has `tvCategory`) needs nothing special.
 
 `target: qbittorrent.main` fills host, port, TLS and URL base from that instance's `peer_url`
 (else its `base_url`) and, when it has them, its username and password.
@@ -26,7 +28,7 @@ def qbittorrent_fields(peer: Peer) -> dict[str, Any]:
 
 class DownloadClient(ServarrProvider):
     name: ClassVar[str] = "download_client"
-    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
+    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr", "prowlarr"})
     section: ClassVar[str] = "download_clients"
     endpoint: ClassVar[str] = "downloadclient"
     targets: ClassVar[frozenset[str]] = frozenset({"qbittorrent"})

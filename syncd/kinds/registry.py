@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from syncd.kinds.application import Application
 from syncd.kinds.base import Kind
 from syncd.kinds.connection import Connection
 from syncd.kinds.custom_format import CustomFormatKind
 from syncd.kinds.delay_profile import DelayProfile
 from syncd.kinds.download_client import DownloadClient
 from syncd.kinds.download_client_config import DownloadClientConfig
+from syncd.kinds.indexer_proxy import IndexerProxy
+from syncd.kinds.library import Library
 from syncd.kinds.media_management import MediaManagement
 from syncd.kinds.naming import MediaNaming
 from syncd.kinds.quality_definition import QualityDefinition
@@ -36,6 +39,9 @@ KINDS: tuple[Kind, ...] = (
     RemotePathMapping(),
     DelayProfile(),
     Connection(),
+    IndexerProxy(),
+    Application(),
+    Library(),
 )
 
 BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}

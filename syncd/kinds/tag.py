@@ -1,4 +1,5 @@
-"""The Sonarr/Radarr tag (`/api/v3/tag`): config `tags: [anime, 4k]`.
+"""The Sonarr/Radarr/Prowlarr tag (`/api/v3/tag`, Prowlarr's `/api/v1/tag`, the same API):
+config `tags: [anime, 4k]`.
 
 The server lowercases a label and answers a POST of an existing label with the existing tag;
 Radarr v6 and Prowlarr v2 accept only `a-z`, `0-9` and `-`, so syncd asks for exactly that
@@ -38,7 +39,7 @@ class TagEntry(EntryModel):
 class Tag(RestCollection):
     endpoint: ClassVar[str] = ENDPOINT
     name: ClassVar[str] = "tag"
-    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
+    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr", "prowlarr"})
     section: ClassVar[str] = "tags"
     entry: ClassVar[type[EntryModel]] = TagEntry
     depends_on: ClassVar[tuple[str, ...]] = ()

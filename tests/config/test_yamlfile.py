@@ -118,6 +118,8 @@ def test_env_tag_fails_when_unset_or_empty(write: Write, env: dict[str, str]) ->
         ("k: !env_var URL http://localhost:8989\n", {"URL": "http://sonarr"}, "http://sonarr"),
         ("k: !env_var URL\n", {"URL": "http://sonarr"}, "http://sonarr"),
         ("k: !env_var URL\n", {"URL": ""}, None),
+        ('k: !env_var TOKEN ""\n', {}, ""),
+        ("k: !env_var TOKEN ''\n", {"TOKEN": "t0ken"}, "t0ken"),
     ],
 )
 def test_env_var_tag_uses_default_after_a_space(

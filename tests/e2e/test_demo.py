@@ -1,4 +1,5 @@
-"""`syncd demo` (the README's first command) runs the whole loop against simulated servers."""
+"""`syncd demo` (the README's first command) runs the whole loop against simulated servers,
+the wiring of Prowlarr and Plex included."""
 
 from __future__ import annotations
 
@@ -15,7 +16,17 @@ def test_demo_plans_applies_and_converges(tmp_path: Path) -> None:
     applied, again = rest.split("== syncd plan (again) ==", 1)
     assert '  + sonarr.demo.custom_format["BR-DISK"] (from group' in plan
     assert '~ current_network_interface = "" -> "wg0"' in plan
-    for instance in ("sonarr.demo", "radarr.demo", "qbittorrent.demo"):
+    for address in (
+        'prowlarr.demo.tag["flaresolverr"]',
+        'prowlarr.demo.indexer_proxy["FlareSolverr"]',
+        'prowlarr.demo.download_client["qBittorrent"]',
+        'prowlarr.demo.application["Sonarr"]',
+        'prowlarr.demo.application["Radarr"]',
+        'plex.demo.library["Movies"]',
+        'plex.demo.library["TV Shows"]',
+    ):
+        assert f"  + {address} (" in plan
+    for instance in ("sonarr.demo", "radarr.demo", "qbittorrent.demo", "prowlarr.demo", "plex.demo"):
         assert f"{instance}: " in applied and "FAILED" not in applied
     assert "No changes." in again
     assert (tmp_path / "syncd.yml").exists()

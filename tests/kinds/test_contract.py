@@ -1,5 +1,6 @@
-"""The contract every registry kind keeps, checked kind by kind against the simulators (which
-check request bodies against the real OpenAPI specs): its write request reads back to the same
+"""The contract every registry kind keeps, checked kind by kind against the simulator of its
+service (Sonarr for the kinds it has, else Prowlarr or Plex; they check request bodies against
+the real OpenAPI specs): its write request reads back to the same
 essence, its essence is idempotent, and no sensitive value ever leaves the process. That each
 kind converges is `tests/e2e/test_kinds.py`."""
 
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -17,15 +20,22 @@ from syncd.config.model import RESOURCE_SECTIONS, InstanceConfig, ResourceEntry
 from syncd.domain.resources import CustomFormat, ProfileItem, QualitySize, Specification
 from syncd.domain.state import DesiredCustomFormat, DesiredInstance, DesiredProfile, Ownership
 from syncd.kinds import registry
-from syncd.kinds.base import Context, Found, Kind
+from syncd.kinds.base import Context, Found, Kind, Request
+from syncd.live import plex, prowlarr
 from syncd.live.http import ApiClient
 from syncd.live.servarr import ServarrGateway
 from syncd.plan import engine, saved
 from syncd.plan.model import Action, InstancePlan, Plan
 from syncd.render import human
 from syncd.render import json as json_render
-from syncd.simulator import SimulatedServarr
+from syncd.simulator.loopback import LoopbackServer
+from syncd.simulator.plex import SimulatedPlex
+from syncd.simulator.prowlarr import SimulatedProwlarr
+from tests.fakes.openapi import OpenApiValidator
 from tests.shared import RADARR_KEY, SONARR_KEY
+
+PROWLARR_KEY = "prowlarr-test-key-0123456789abcdef"
+PLEX_TOKEN = "plex-test-token-0123456789"
 
 # Config entries for each kind, as a user writes them under the kind's section.
 SAMPLES: dict[str, list[Any]] = {
@@ -83,6 +93,35 @@ PROFILE = DesiredProfile(
     cutoff="WEB 1080p",
     scores={"t-x265": -500},
 )
+SAMPLES |= {
+    # Without a tag a proxy is off, so Prowlarr saves it without testing the solver.
+    "indexer_proxy": [
+        {
+            "name": "FlareSolverr",
+            "implementation": "FlareSolverr",
+            "fields": {"host": "http://flaresolverr:8191/", "requestTimeout": 30},
+            "settings": {"onHealthIssue": True},
+        }
+    ],
+    # `disabled`: saved without the live test against a Sonarr.
+    "application": [
+        {
+            "name": "Sonarr",
+            "implementation": "Sonarr",
+            "fields": {
+                "prowlarrUrl": "http://prowlarr:9696",
+                "baseUrl": "http://sonarr:8989",
+                "apiKey": "sonarr-Secret-Key-Value",
+                "syncCategories": [5000, 5040],
+            },
+            "settings": {"syncLevel": "disabled"},
+        }
+    ],
+    "library": [
+        {"name": "Movies", "type": "movie", "path": "/data/library/movies"},
+        {"name": "TV Shows", "type": "show", "paths": ["/data/library/tvshows/"], "language": "de-DE"},
+    ],
+}
 DESIRED: dict[str, dict[str, Any]] = {
     "custom_format": {"custom_formats": {"t-x265": X265}},
     "quality_profile": {"custom_formats": {"t-x265": X265}, "quality_profiles": (PROFILE,)},
@@ -105,7 +144,7 @@ CONFIG: dict[str, Any] = {
     "quality_profile": [{"name": "Mine", "qualities": [{"name": "WEBDL-1080p"}, {"name": "HDTV-720p"}]}],
 }
 # Sensitive values of the samples: never in any output.
-SECRETS = ("qbt-s3cret-Value", "plex-t0ken-Value")
+SECRETS = ("qbt-s3cret-Value", "plex-t0ken-Value", "sonarr-Secret-Key-Value")
 
 KINDS = [pytest.param(kind, id=kind.name) for kind in registry.KINDS]
 
@@ -127,34 +166,58 @@ def states_for(kind: Kind) -> list[engine.KindState]:
     """The kind, and the kinds it depends on, with what the samples want of them."""
     service = service_of(kind)
     entries = tuple(ResourceEntry(value=v) for v in SAMPLES.get(kind.name, ()))
-    desired = DesiredInstance(service=service, name="main", **DESIRED.get(kind.name, {}))  # type: ignore[arg-type]
+    desired = (
+        DesiredInstance(service=service, name="main", **DESIRED.get(kind.name, {}))  # type: ignore[arg-type]
+        if service in ("sonarr", "radarr")
+        else None
+    )
     context = Context(f"{service}.main", service, desired=desired)
     kinds = [k for k in registry.for_service(service) if k.name in kind.depends_on] + [kind]
     states = [engine.KindState(kind=k, wants=k.wanted(entries if k is kind else (), context)) for k in kinds]
-    assert states[-1].wants.diagnostics == ()
+    assert [d for d in states[-1].wants.diagnostics if d.severity == "error"] == []
     assert states[-1].wants.objects
     return states
 
 
-async def planned(gateway: ServarrGateway, kind: Kind, ownership: Ownership) -> engine.KindPlan:
+class Gateway(Protocol):
+    address: str
+
+    async def read(self, paths: Any) -> dict[str, Any]: ...
+
+    async def send(self, request: Request) -> Any: ...
+
+
+@asynccontextmanager
+async def gateway_for(kind: Kind, server: LoopbackServer) -> AsyncIterator[Gateway]:
+    service = service_of(kind)
+    if service == "prowlarr":
+        async with prowlarr.client(server.url, PROWLARR_KEY, instance="prowlarr.main", backoffs=()) as client:
+            yield prowlarr.ProwlarrGateway(client, name="main")
+    elif service == "plex":
+        async with plex.client(server.url, PLEX_TOKEN, instance="plex.main", backoffs=()) as client:
+            yield plex.PlexGateway(client, name="main")
+    else:
+        key = SONARR_KEY if service == "sonarr" else RADARR_KEY
+        async with ApiClient(server.url, key, instance=f"{service}.main", backoffs=()) as client:
+            yield ServarrGateway(client, service=service, name="main")  # type: ignore[arg-type]
+
+
+async def planned(gateway: Gateway, kind: Kind, ownership: Ownership) -> engine.KindPlan:
     states = states_for(kind)
     reads = await gateway.read(sorted({p for s in states for p in s.kind.reads}))
     states = [replace(s, found=s.kind.found(reads), reads=reads) for s in states]
     result = engine.plan_kinds(states, ownership, instance=gateway.address)
-    assert result.diagnostics == []
+    assert [d for d in result.diagnostics if d.severity == "error"] == []
     return result
 
 
 async def write_and_read_back(
-    kind: Kind, server: SimulatedServarr
+    kind: Kind, server: LoopbackServer
 ) -> tuple[engine.KindState, tuple[Found, ...], tuple[engine.KindPlan, engine.KindPlan]]:
     """Plan the samples against the server and write them through the kinds' own requests;
     the settled planning state of `kind`, its objects read back afterwards, and the plans
     before and after the writes."""
-    service = service_of(kind)
-    key = SONARR_KEY if service == "sonarr" else RADARR_KEY
-    async with ApiClient(server.url, key, instance=f"{service}.main", backoffs=()) as client:
-        gateway = ServarrGateway(client, service=service, name="main")  # type: ignore[arg-type]
+    async with gateway_for(kind, server) as gateway:
         first = await planned(gateway, kind, Ownership())
         settled = {s.kind.name: s for s in first.states}
         result = await apply_engine.execute(
@@ -173,13 +236,24 @@ async def write_and_read_back(
 
 
 @pytest.fixture
-def server(kind: Kind, request: pytest.FixtureRequest) -> SimulatedServarr:
-    served: SimulatedServarr = request.getfixturevalue(service_of(kind))
-    return served
+def server(kind: Kind, request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
+    """The simulator of the kind's service."""
+    service = service_of(kind)
+    if service in ("sonarr", "radarr"):
+        yield request.getfixturevalue(service)
+        return
+    validator = OpenApiValidator("prowlarr", allow_unknown_properties=False)
+    simulated: LoopbackServer = (
+        SimulatedProwlarr(api_key=PROWLARR_KEY, request_validator=validator)
+        if service == "prowlarr"
+        else SimulatedPlex(token=PLEX_TOKEN)
+    )
+    with simulated:
+        yield simulated
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_written_request_reads_back_to_the_same_essence(kind: Kind, server: SimulatedServarr) -> None:
+def test_the_written_request_reads_back_to_the_same_essence(kind: Kind, server: LoopbackServer) -> None:
     state, found, _ = asyncio.run(write_and_read_back(kind, server))
     by_name = {f.name.lower(): f for f in found}
     for wanted in state.wants.objects:
@@ -196,7 +270,7 @@ def test_the_written_request_reads_back_to_the_same_essence(kind: Kind, server: 
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_essence_is_idempotent(kind: Kind, server: SimulatedServarr) -> None:
+def test_essence_is_idempotent(kind: Kind, server: LoopbackServer) -> None:
     state, found, _ = asyncio.run(write_and_read_back(kind, server))
     for live in found:
         wanted = next((w for w in state.wants.objects if w.name == live.name), None)
@@ -208,13 +282,17 @@ def test_essence_is_idempotent(kind: Kind, server: SimulatedServarr) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_sensitive_value_never_leaves_the_process(
-    kind: Kind, server: SimulatedServarr, caplog: pytest.LogCaptureFixture
+    kind: Kind, server: LoopbackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     _, _, plans = asyncio.run(write_and_read_back(kind, server))
     for changes in (p.changes for p in plans):
         plan = Plan(
-            instances=(InstancePlan(instance="sonarr.main", service="sonarr", changes=tuple(changes)),)
+            instances=(
+                InstancePlan(
+                    instance=f"{service_of(kind)}.main", service=service_of(kind), changes=tuple(changes)
+                ),
+            )
         )
         outputs = human.render(plan) + json_render.render(plan) + saved.dump(plan) + caplog.text
         for secret in SECRETS:
@@ -223,7 +301,7 @@ def test_a_sensitive_value_never_leaves_the_process(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_kind_converges_against_the_simulator(kind: Kind, server: SimulatedServarr) -> None:
+def test_the_kind_converges_against_the_simulator(kind: Kind, server: LoopbackServer) -> None:
     _, _, (first, again) = asyncio.run(write_and_read_back(kind, server))
     assert any(c.action is not Action.NOOP for c in first.changes)
     assert again.changes

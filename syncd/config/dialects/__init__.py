@@ -20,6 +20,8 @@ from syncd.config.model import (
     Mode,
     NotifyConfig,
     Origin,
+    PlexConfig,
+    ProwlarrConfig,
     QbittorrentConfig,
     ScheduleConfig,
     Service,
@@ -52,6 +54,8 @@ class Document:
     state_dir: Path | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     qbittorrent: tuple[QbittorrentConfig, ...] = ()
+    prowlarr: tuple[ProwlarrConfig, ...] = ()
+    plex: tuple[PlexConfig, ...] = ()
     mode: Mode = Mode.APPLY
     notify: NotifyConfig = field(default_factory=NotifyConfig)
 

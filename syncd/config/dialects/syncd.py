@@ -1,12 +1,14 @@
 """syncd's own dialect: Recyclarr v8 shapes plus syncd's top level and extras. Pure: no I/O.
 
 Top level: `syncd: 1`, `state_dir`, `guides`, `schedule`, `mode`, `notify`, `sonarr`, `radarr`,
-`qbittorrent`.
+`qbittorrent`, `prowlarr`, `plex`.
 Instances take Recyclarr's keys except `delete_old_custom_formats`, which is replaced by the
 `delete:` map, and add profile `language`, `quality_definition.ratio_mode`, and raw `api` maps in
 `media_naming` and `media_management`, and `peer_url` (how the other services reach the instance,
 default `base_url`). qBittorrent instances (`base_url`, `peer_url`, optional `username` and
-`password`, `preferences` of raw WebUI API keys) exist only in this dialect. Every unknown key is
+`password`, `preferences` of raw WebUI API keys) exist only in this dialect, and so do Prowlarr
+instances (`base_url`, `api_key`, `peer_url`, the sections of `PROWLARR_SECTIONS`, `delete:`,
+`http:`) and Plex instances (`base_url`, `peer_url`, `token`, `libraries`, `delete:`, `http:`). Every unknown key is
 an error naming file:line (see docs/configuration.md); unknown preference keys are found at plan
 time, against the keys the server returns.
 """
@@ -44,16 +46,21 @@ from syncd.config.model import (
     DEFAULT_REF,
     DEFAULT_TEMPLATES_URL,
     DEFAULT_TRASH_GUIDES_URL,
+    PLEX_SECTIONS,
+    PROWLARR_SECTIONS,
     RESOURCE_SECTIONS,
     DeletePolicy,
     GuidesConfig,
     GuideSource,
     HttpConfig,
     InstanceConfig,
+    KindDeletes,
     Mode,
     NotifyConfig,
     NotifyLevel,
+    PlexConfig,
     PreferenceSetting,
+    ProwlarrConfig,
     QbittorrentConfig,
     ResourceEntry,
     ScheduleConfig,
@@ -62,13 +69,29 @@ from syncd.config.yamlfile import YamlMap
 from syncd.domain.policy import SectionDelete
 
 FORMAT_VERSION = 1
-TOP_LEVEL_KEYS = ("syncd", "state_dir", "guides", "schedule", "mode", "notify", *SERVICES, "qbittorrent")
+TOP_LEVEL_KEYS = (
+    "syncd",
+    "state_dir",
+    "guides",
+    "schedule",
+    "mode",
+    "notify",
+    *SERVICES,
+    "qbittorrent",
+    "prowlarr",
+    "plex",
+)
+# Sonarr/Radarr take every kind section but those only Prowlarr or Plex have.
+NOT_SERVARR_SECTIONS = frozenset({"applications", "indexer_proxies", *PLEX_SECTIONS})
+SERVARR_SECTIONS = tuple(s for s in RESOURCE_SECTIONS if s not in NOT_SERVARR_SECTIONS)
 INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {
     "delete",
     "http",
     "peer_url",
-    *RESOURCE_SECTIONS,
+    *SERVARR_SECTIONS,
 }
+PROWLARR_KEYS = ("base_url", "api_key", "peer_url", "delete", "http", *PROWLARR_SECTIONS)
+PLEX_KEYS = ("base_url", "peer_url", "token", "delete", "http", *PLEX_SECTIONS)
 QBITTORRENT_KEYS = ("base_url", "peer_url", "username", "password", "preferences", "http")
 HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
@@ -109,6 +132,8 @@ def read_document(document: YamlMap, *, config_dir: Path) -> Document:
         state_dir=config_dir / Path(state_dir).expanduser() if state_dir else None,
         schedule=_schedule(document),
         qbittorrent=_qbittorrent(document),
+        prowlarr=tuple(_prowlarr_instance(name, node) for name, node in _instances(document, "prowlarr")),
+        plex=tuple(_plex_instance(name, node) for name, node in _instances(document, "plex")),
         mode=_choice(document, "mode", Mode, Mode.APPLY),
         notify=_notify(document),
     )
@@ -176,6 +201,68 @@ def _qbittorrent_instance(name: str, node: YamlMap) -> QbittorrentConfig:
         preferences=tuple(settings),
         http=_http(node),
         origin=node.origin,
+    )
+
+
+def _instances(document: YamlMap, service: str) -> list[tuple[str, YamlMap]]:
+    instances = as_map(document.get(service), document.origin_of(service), service)
+    return [
+        (name, as_map(node, instances.origin_of(name), f"{service} instance {name!r}"))
+        for name, node in instances.items()
+    ]
+
+
+def _prowlarr_instance(name: str, node: YamlMap) -> ProwlarrConfig:
+    where = f"prowlarr instance {name!r}"
+    check_keys(node, PROWLARR_KEYS, strict=True, where=where)
+    return ProwlarrConfig(
+        name=name,
+        base_url=require_str(node, "base_url", where).rstrip("/"),
+        api_key=SecretStr(require_str(node, "api_key", where)),
+        peer_url=_peer_url(node),
+        resources=_resources(node, PROWLARR_SECTIONS),
+        delete=_kind_deletes(node, PROWLARR_SECTIONS),
+        http=_http(node),
+        origin=node.origin,
+    )
+
+
+def _plex_instance(name: str, node: YamlMap) -> PlexConfig:
+    where = f"plex instance {name!r}"
+    check_keys(node, PLEX_KEYS, strict=True, where=where)
+    token = get_str(node, "token")
+    return PlexConfig(
+        name=name,
+        base_url=require_str(node, "base_url", where).rstrip("/"),
+        # An empty token is no token: the Plex kinds are skipped with a warning.
+        token=SecretStr(token) if token and token.strip() else None,
+        peer_url=_peer_url(node),
+        resources=_resources(node, PLEX_SECTIONS),
+        delete=_kind_deletes(node, PLEX_SECTIONS),
+        http=_http(node),
+        origin=node.origin,
+    )
+
+
+def _kind_deletes(node: YamlMap, sections: tuple[str, ...]) -> KindDeletes:
+    """`delete: {<section>: true, unmanaged_<section>: {enabled, ignore}, max_deletes}`."""
+    delete = get_map(node, "delete")
+    if delete is None:
+        return KindDeletes()
+    unmanaged_keys = tuple(f"unmanaged_{s}" for s in sections)
+    check_keys(delete, (*sections, *unmanaged_keys, "max_deletes"), strict=True, where="delete")
+    max_deletes = get_int(delete, "max_deletes")
+    if max_deletes is not None and max_deletes < 0:
+        fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
+    unmanaged: dict[str, tuple[str, ...]] = {}
+    for section in sections:
+        enabled, ignore = _unmanaged(delete, f"unmanaged_{section}")
+        if enabled:
+            unmanaged[section] = ignore
+    return KindDeletes(
+        owned=tuple(s for s in sections if get_bool(delete, s)),
+        unmanaged=unmanaged,
+        max_deletes=max_deletes,
     )
 
 
@@ -259,7 +346,7 @@ def parse_instance(inst: InstanceNode, *, secret: rec.SecretLookup) -> InstanceC
         media_management=management
         and management.model_copy(update={"api": _with_api(get_map(node, "media_management"))}),
         delete=_delete(node),
-        resources=_resources(node),
+        resources=_resources(node, SERVARR_SECTIONS),
         http=_http(node),
         origin=node.origin,
     )
@@ -278,11 +365,11 @@ def _peer_url(node: YamlMap) -> str | None:
     return url.rstrip("/")
 
 
-def _resources(node: YamlMap) -> dict[str, tuple[ResourceEntry, ...]]:
+def _resources(node: YamlMap, keys: tuple[str, ...]) -> dict[str, tuple[ResourceEntry, ...]]:
     """The resource kinds' sections as plain entries with their lines; kinds validate them.
     A mapping (a singleton's settings) gives one entry per key, so each keeps its own line."""
     sections: dict[str, tuple[ResourceEntry, ...]] = {}
-    for key in RESOURCE_SECTIONS:
+    for key in keys:
         if key not in node:
             continue
         settings = node[key]
@@ -359,7 +446,7 @@ def _delete(node: YamlMap) -> DeletePolicy:
     delete = get_map(node, "delete")
     if delete is None:
         return DeletePolicy()
-    others = tuple(k for section in RESOURCE_SECTIONS for k in (section, f"unmanaged_{section}"))
+    others = tuple(k for section in SERVARR_SECTIONS for k in (section, f"unmanaged_{section}"))
     check_keys(
         delete,
         (
@@ -379,7 +466,7 @@ def _delete(node: YamlMap) -> DeletePolicy:
     cf_enabled, cf_ignore = _unmanaged(delete, "unmanaged_custom_formats")
     qp_enabled, qp_ignore = _unmanaged(delete, "unmanaged_quality_profiles")
     sections = {}
-    for section in RESOURCE_SECTIONS:
+    for section in SERVARR_SECTIONS:
         enabled, ignore = _unmanaged(delete, f"unmanaged_{section}")
         owned = bool(get_bool(delete, section))
         if owned or enabled:
