@@ -47,13 +47,14 @@ from syncd.kinds import registry
 from syncd.kinds.base import Context, DeleteRule, Peer, Request, ShapeError
 from syncd.live import http as live_http
 from syncd.live import plex, prowlarr, qbittorrent, servarr
-from syncd.plan import deletes, ordering, preferences
+from syncd.plan import deletes, ordering
 from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
 from syncd.plan.model import InstancePlan, Plan
 from syncd.state import ownership as ownership_store
 
 if TYPE_CHECKING:
+    from syncd.apply import engine as apply_engine
     from syncd.apply import execute as executing
 
 log = structlog.get_logger()
@@ -75,6 +76,9 @@ class Settings:
     # `--allow-many-deletes`: lift the delete safety threshold for this run.
     allow_many_deletes: bool = False
     transport_factory: TransportFactory = lambda _instance: None
+    # qBittorrent logins refused in this process (hashes; see `syncd.live.qbittorrent`): never
+    # sent again, so the daemon's cycles do not get syncd's IP banned.
+    refused_logins: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ class Prepared:
 
 @dataclass(frozen=True)
 class InstanceState:
-    desired: DesiredInstance
+    # None for a qBittorrent instance: it has only resource kinds.
+    desired: DesiredInstance | None
     ownership: Ownership
     # Registry kind name -> what planning it knew (apply builds its requests from this).
     kinds: Mapping[str, plan_engine.KindState] = field(default_factory=dict)
@@ -211,9 +216,13 @@ def validate(prepared: Prepared) -> list[Diagnostic]:
         prepared.config, prepared.guides, local_custom_formats=prepared.local_custom_formats
     )
     known = peers(prepared.config)
+    qbt_states = [
+        d for i in prepared.config.qbittorrent for s in kind_states(i, known) for d in s.wants.diagnostics
+    ]
     return (
         problems
         + [d for i in prepared.config.instances for s in kind_states(i, known) for d in s.wants.diagnostics]
+        + qbt_states
         + [d for i in prepared.config.kinds_instances for d in kinds_instance_diagnostics(i, known)]
     )
 
@@ -275,7 +284,9 @@ def peers(config: Config) -> dict[str, Peer]:
 
 
 def kind_states(
-    instance: InstanceConfig, known: Mapping[str, Peer], desired: DesiredInstance | None = None
+    instance: InstanceConfig | QbittorrentConfig,
+    known: Mapping[str, Peer],
+    desired: DesiredInstance | None = None,
 ) -> list[plan_engine.KindState]:
     """Each registry kind of the instance's service with what the config (and, for the
     TRaSH-backed kinds, its resolved `desired` state) wants of it; `known` are the peers its
@@ -285,7 +296,7 @@ def kind_states(
     for kind in registry.for_service(instance.service):
         wants = kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
         rule = plan_engine.delete_rule(instance.delete, kind.section)
-        keep = instance.unmanaged_deletes.get(kind.section)
+        keep = instance.unmanaged_deletes.get(kind.section) if isinstance(instance, InstanceConfig) else None
         if keep is not None:
             rule = dataclasses.replace(rule, unmanaged=True, ignore=frozenset(keep))
         states.append(plan_engine.KindState(kind=kind, wants=dataclasses.replace(wants, delete=rule)))
@@ -297,14 +308,20 @@ class _Reader(Protocol):
 
 
 async def _read_kinds(
-    gateway: _Reader, states: Sequence[plan_engine.KindState]
+    gateway: _Reader,
+    states: Sequence[plan_engine.KindState],
+    ownership: Ownership | None = None,
 ) -> tuple[list[plan_engine.KindState], dict[str, Any]]:
-    """Read the collections of the kinds the config uses (others cost no request)."""
-    used = [
-        s
-        for s in states
-        if s.wants.objects or s.wants.diagnostics or s.wants.delete.owned or s.wants.delete.unmanaged
-    ]
+    """Read the collections of the kinds the config uses (others cost no request): a kind is
+    used when the config wants objects of it (or has errors to report), or may delete some
+    (owned ones only matter when `ownership` records any; without it, when the rule allows it)."""
+
+    def in_use(state: plan_engine.KindState) -> bool:
+        rule, name = state.wants.delete, state.kind.name
+        owned = rule.owned and (ownership is None or bool(ownership.objects.get(name)))
+        return bool(state.wants.objects or state.wants.diagnostics) or owned or rule.unmanaged
+
+    used = [s for s in states if in_use(s)]
     paths = sorted({path for s in used for path in s.kind.reads})
     reads = await gateway.read(paths) if paths else {}
     return [
@@ -388,26 +405,49 @@ def _qbittorrent_client(instance: QbittorrentConfig, settings: Settings) -> live
 
 
 def _qbittorrent_gateway(
-    client: live_http.ApiClient, instance: QbittorrentConfig
+    client: live_http.ApiClient, instance: QbittorrentConfig, settings: Settings
 ) -> qbittorrent.QbittorrentGateway:
     return qbittorrent.QbittorrentGateway(
         client,
         name=instance.name,
         username=instance.username,
         password=instance.password.get_secret_value() if instance.password else None,
+        refused=settings.refused_logins,
     )
 
 
 async def _plan_qbittorrent(
-    instance: QbittorrentConfig, settings: Settings, counts: dict[str, int]
-) -> InstancePlan:
+    prepared: Prepared, instance: QbittorrentConfig, settings: Settings, counts: dict[str, int]
+) -> tuple[InstancePlan, InstanceState]:
+    """Plan a qBittorrent instance: its resource kinds, read through one login."""
+    stored = ownership_store.load(prepared.config.state_dir, instance.address)
+    # qBittorrent reports no identity worth a request: its base URL names the server.
+    ownership, moved = ownership_store.for_server(stored, ownership_store.server_key(instance.base_url, ""))
     try:
         async with _qbittorrent_client(instance, settings) as client:
-            live = await _qbittorrent_gateway(client, instance).fetch()
+            gateway = _qbittorrent_gateway(client, instance, settings)
+            states, reads = await _read_kinds(
+                gateway, kind_states(instance, peers(prepared.config)), ownership
+            )
             counts[instance.address] = client.stats.total()
-    except ApiError as exc:
-        return InstancePlan(instance=instance.address, service="qbittorrent", error=exc.detail)
-    return preferences.build_preferences_plan(instance, live.preferences, fingerprint=live.fingerprint)
+    except (ApiError, ShapeError) as exc:
+        error = exc.detail if isinstance(exc, ApiError) else f"unexpected reply to GET {exc}"
+        failed = InstancePlan(instance=instance.address, service=instance.service, error=error)
+        return failed, InstanceState(desired=None, ownership=ownership)
+    kinds = plan_engine.plan_kinds(states, ownership, instance=instance.address)
+    settled = {s.kind.name: s for s in kinds.states}
+    notes = (Diagnostic(location=instance.address, message=moved, severity="warning"),) if moved else ()
+    plan = InstancePlan(
+        instance=instance.address,
+        service=instance.service,
+        changes=tuple(kinds.changes),
+        diagnostics=tuple(kinds.diagnostics) + notes,
+        live_fingerprint=servarr.fingerprint(reads),
+    )
+    totals = {s.kind.name: len(s.found) for s in states}
+    plan = deletes.guard(plan, totals, bound=instance.delete.max_deletes, allow=settings.allow_many_deletes)
+    adopted = plan_engine.adopt_matched(ownership, kinds.changes, settled.values())
+    return plan, InstanceState(desired=None, ownership=adopted, kinds=settled)
 
 
 class _KindsGateway(Protocol):
@@ -549,7 +589,7 @@ async def _apply_kinds_instance(
     settings: Settings,
     config: Config,
     *,
-    on_event: executing.EventSink,
+    on_event: apply_engine.EventSink,
     should_stop: Callable[[], bool],
 ) -> executing.ApplyResult:
     """Write a Prowlarr or Plex instance's changes through the generic apply engine; the first
@@ -595,12 +635,13 @@ async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequen
     servers, torrents = select_instances(prepared.config, instances)
     others = _select_kinds_instances(prepared.config, instances)
     counts: dict[str, int] = {}
-    results, torrent_plans, other_results = await asyncio.gather(
+    results, torrent_results, other_results = await asyncio.gather(
         asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in servers)),
-        asyncio.gather(*(_plan_qbittorrent(inst, settings, counts) for inst in torrents)),
+        asyncio.gather(*(_plan_qbittorrent(prepared, inst, settings, counts) for inst in torrents)),
         asyncio.gather(*(_plan_kinds_instance(prepared, inst, settings, counts) for inst in others)),
     )
-    instance_plans = tuple(r[0] for r in results) + tuple(torrent_plans) + tuple(r[0] for r in other_results)
+    results = [*results, *torrent_results]
+    instance_plans = tuple(r[0] for r in results) + tuple(r[0] for r in other_results)
     plan = Plan(
         syncd_version=__version__,
         guide_revision=prepared.guides.revision,
@@ -628,7 +669,7 @@ async def apply_plan(
     outcome: PlanOutcome,
     settings: Settings,
     *,
-    on_event: executing.EventSink | None = None,
+    on_event: apply_engine.EventSink | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     instances: Sequence[str] | None = None,
 ) -> ApplyOutcome:
@@ -665,23 +706,23 @@ async def apply_plan(
                 on_event=sink,
                 should_stop=should_stop,
             )
-        torrent = torrents.get(instance_plan.instance)
-        if torrent is not None:
-            async with _qbittorrent_client(torrent, settings) as client:
-                return await executing.execute_preferences(
-                    instance_plan,
-                    _qbittorrent_gateway(client, torrent),
-                    on_event=sink,
-                    should_stop=should_stop,
-                )
         state = outcome.states[instance_plan.instance]
-        inst = by_address[instance_plan.instance]
 
         def save(ownership: Ownership) -> None:
             ownership_store.save(config.state_dir, instance_plan.instance, ownership)
 
-        async with _client(inst, settings) as client:
-            sender = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
+        torrent = torrents.get(instance_plan.instance)
+        async with (
+            _qbittorrent_client(torrent, settings)
+            if torrent is not None
+            else _client(by_address[instance_plan.instance], settings)
+        ) as client:
+            sender: servarr.ServarrGateway | qbittorrent.QbittorrentGateway
+            if torrent is not None:
+                sender = _qbittorrent_gateway(client, torrent, settings)
+            else:
+                inst = by_address[instance_plan.instance]
+                sender = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
             kinds = await apply_engine.execute(
                 instance_plan.changes,
                 state.kinds,

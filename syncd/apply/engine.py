@@ -96,7 +96,10 @@ async def execute(
         states=states,
         sender=sender,
         result=KindsResult(ownership=ownership),
-        resolved={k: dict(v) for k, v in ownership.objects.items()},
+        resolved={
+            kind: {key: i for key, i in table.items() if isinstance(i, int)}
+            for kind, table in ownership.objects.items()
+        },
         save=save,
         on_event=on_event,
         should_stop=should_stop,
@@ -183,10 +186,10 @@ class _Run:
         except SyncdError as exc:
             self._failed(first, exc)
 
-    async def _written(self, change: Change, created: int | None) -> None:
+    async def _written(self, change: Change, created: int | str | None) -> None:
         state = self.states[change.type]
         object_id = created if created is not None else change.live_id
-        if object_id is not None and change.key and change.action is not Action.DELETE:
+        if isinstance(object_id, int) and change.key and change.action is not Action.DELETE:
             self.resolved.setdefault(change.type, {})[change.key] = object_id
         self.result.ownership = ownership_after_write(self.result.ownership, change, state, created)
         await self._persist(self.result.ownership)
@@ -217,7 +220,7 @@ class _Run:
         state = self.states[group[0].type]
         pairs = []
         for change in group:
-            wanted, found = state.wanted_for(change), state.found_by_id(change.live_id)
+            wanted, found = state.wanted_for(change), state.found_for(change)
             assert wanted is not None and found is not None
             pairs.append((wanted, found))
             self.on_event("apply.change.start", {"address": change.address, "action": change.action.value})
@@ -232,11 +235,12 @@ class _Run:
 
 async def _write(
     change: Change, state: KindState, sender: Sender, resolved: Resolved, reads: Mapping[str, Any]
-) -> int | None:
-    """Send the change's request(s); the id of a created object, else None."""
+) -> int | str | None:
+    """Send the change's request(s); the id of a created object (its name when the server
+    knows it by name alone), else None."""
     kind = state.kind
     wanted = state.wanted_for(change)
-    found = state.found_by_id(change.live_id)
+    found = state.found_for(change)
     if change.action in (Action.DELETE, Action.REPLACE):
         await sender.send(kind.request("delete", wanted, found, resolved, reads))
         if change.action is Action.DELETE:
@@ -246,6 +250,8 @@ async def _write(
         return None
     request = kind.request("create", wanted, None, resolved, reads)
     reply = await sender.send(request)
+    if request.identity is not None:
+        return request.identity
     try:
         return _created_id(request, reply)
     except ShapeError as exc:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from syncd.config.dialect import Dialect as Dialect
 from syncd.domain.policy import DeletePolicy as DeletePolicy
 from syncd.domain.policy import ResetScores as ResetScores
+from syncd.domain.policy import SectionDelete as SectionDelete
 
 Service = Literal["sonarr", "radarr"]
 
@@ -230,6 +231,8 @@ RESOURCE_SECTIONS = (
 # with the registry kinds of that service); Sonarr/Radarr instances take none of the others'.
 PROWLARR_SECTIONS = ("tags", "applications", "indexer_proxies", "download_clients")
 PLEX_SECTIONS = ("libraries",)
+# The same for a qBittorrent instance.
+QBITTORRENT_SECTIONS = ("preferences", "categories")
 
 
 class HttpConfig(Frozen):
@@ -354,9 +357,16 @@ class PreferenceSetting(Frozen):
     origin: Origin = UNKNOWN_ORIGIN
 
 
+# What a qBittorrent instance may delete unless its `delete:` says otherwise: the categories
+# syncd made that the config no longer lists.
+QBITTORRENT_DELETES = DeletePolicy(sections={"categories": SectionDelete(owned=True)})
+
+
 class QbittorrentConfig(Frozen):
     """A qBittorrent instance (syncd dialect only). Without `username`/`password` syncd does not
-    log in and relies on qBittorrent's WebUI auth subnet whitelist."""
+    log in and relies on qBittorrent's WebUI auth subnet whitelist. `resources` holds the
+    `QBITTORRENT_SECTIONS` entries: one per preference key (`{key, value}`) and one per
+    category (`{name, save_path}`)."""
 
     name: str
     base_url: str
@@ -364,9 +374,14 @@ class QbittorrentConfig(Frozen):
     peer_url: str | None = None
     username: str | None = None
     password: SecretStr | None = None
-    preferences: tuple[PreferenceSetting, ...] = ()
+    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
+    delete: DeletePolicy = QBITTORRENT_DELETES
     http: HttpConfig = HttpConfig()
     origin: Origin = UNKNOWN_ORIGIN
+
+    @property
+    def service(self) -> str:
+        return "qbittorrent"
 
     @property
     def address(self) -> str:
@@ -379,7 +394,7 @@ class QbittorrentConfig(Frozen):
     @property
     def wanted(self) -> dict[str, Any]:
         """The managed preferences as the API spells them."""
-        return {p.key: p.value for p in self.preferences}
+        return {e.value["key"]: e.value["value"] for e in self.resources.get("preferences", ())}
 
 
 class ScheduleConfig(Frozen):

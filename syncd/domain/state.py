@@ -96,7 +96,7 @@ class Ownership(Value):
     a secret back.
     """
 
-    objects: Mapping[str, Mapping[str, int]] = Field(default_factory=dict)
+    objects: Mapping[str, Mapping[str, int | str]] = Field(default_factory=dict)
     secrets: Mapping[str, Mapping[str, Mapping[str, str]]] = Field(default_factory=dict)
     # The server these ids belong to: its base URL and the identity it reports (see
     # `server_identity`); empty in state written before syncd recorded it.

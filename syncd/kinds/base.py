@@ -73,18 +73,25 @@ class Wanted:
     # How the object refers to objects of other kinds (display name -> reference), for its
     # kind's `request` to resolve to ids (a profile's custom formats).
     references: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Where each top-level field of `value` was written, when entries set fields one by one
+    # (qBittorrent preferences); diagnostics about one field name its line.
+    origins: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Found:
     """One object the server holds: its id (None for singletons without one), the name it is
-    matched by, and the raw JSON as fetched (whole-object writes start from it)."""
+    matched by, and the raw JSON as fetched (whole-object writes start from it). An object
+    the server keys by its name alone (a qBittorrent category) has no id and `keyed_by_name`:
+    it is matched, owned and deleted by its exact name. An object with neither cannot be
+    addressed: it is never owned or deleted."""
 
     id: int | None
     name: str
     raw: Raw
     # The kind's own reading of `raw` where it needs other collections (tag ids as labels).
     value: Mapping[str, Any] = field(default_factory=dict)
+    keyed_by_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,9 @@ class Request:
     method: Method
     path: str
     body: Any = None
+    # For a create of an object the server knows by name alone: that name, which stands for
+    # the id the server's answer does not carry.
+    identity: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from syncd.kinds.indexer_proxy import IndexerProxy
 from syncd.kinds.library import Library
 from syncd.kinds.media_management import MediaManagement
 from syncd.kinds.naming import MediaNaming
+from syncd.kinds.qbittorrent_categories import QbittorrentCategory
+from syncd.kinds.qbittorrent_preferences import QbittorrentPreferences
 from syncd.kinds.quality_definition import QualityDefinition
 from syncd.kinds.quality_profile import RadarrQualityProfile, SonarrQualityProfile
 from syncd.kinds.remote_path_mapping import RemotePathMapping
@@ -42,6 +44,8 @@ KINDS: tuple[Kind, ...] = (
     IndexerProxy(),
     Application(),
     Library(),
+    QbittorrentPreferences(),
+    QbittorrentCategory(),
 )
 
 BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}

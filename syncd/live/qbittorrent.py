@@ -1,28 +1,34 @@
-"""The gateway to one qBittorrent 5.x WebUI (API v2): log in, read the preferences, write the changed ones.
+"""The gateway to one qBittorrent WebUI (API v2, 4.5 through 5.x): log in, read what the
+resource kinds ask for, send the writes they build.
 
 HTTP, retries and error translation are `syncd.live.http.ApiClient`'s, pointed at `/api/v2` with
 `Referer`/`Origin` headers equal to `base_url` (qBittorrent answers 401 to a request whose origin
 does not match the host it was sent to: CSRF protection). With a username and password the
-gateway logs in once, on first use (`auth/login` sets the `SID` cookie the client keeps);
-without them it relies on qBittorrent's WebUI auth subnet whitelist.
+gateway logs in once, on first use (`auth/login` sets the `SID` cookie the client keeps). A
+refused login is never sent again (qBittorrent bans an IP after 5 failures): the gateway notes
+a hash of the server and credentials in `refused`, a set the caller may share between gateways
+(the daemon keeps one per process, so an hourly cycle does not walk into the ban; other
+credentials, from a fixed config, are tried). Without credentials it relies on qBittorrent's
+WebUI auth subnet whitelist.
 
-Requests: a plan is one GET `app/preferences` (after one POST `auth/login` when credentials are
-configured); an apply is one POST `app/setPreferences` whose form field `json` holds only the
-changed keys (qBittorrent updates just those).
+`read(paths)` GETs the kinds' collections concurrently (`app/preferences`, and
+`torrents/categories` only when the config has categories); `send(request)` POSTs a kind's
+write as an url-encoded form, the only body the WebUI API takes (`app/setPreferences` with
+its `json` field, `torrents/createCategory`, ...).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import asyncio
+import hashlib
+from collections.abc import Mapping, MutableSet, Sequence
 from typing import Any
 
 import httpx
 
 from syncd.errors import ApiAuthError, ApiError
+from syncd.kinds.base import Request
 from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits
-from syncd.live.servarr import fingerprint
 
 API_PREFIX = "/api/v2"
 # What 401/403 mean on qBittorrent's API outside of a login (where they mean bad credentials / a ban).
@@ -36,14 +42,6 @@ AUTH_MESSAGES = {
         "or add syncd's network to qBittorrent's WebUI auth subnet whitelist"
     ),
 }
-
-
-@dataclass(frozen=True)
-class LivePreferences:
-    """Every preference the server returned, and a hash that changes when any of them does."""
-
-    preferences: Mapping[str, Any]
-    fingerprint: str
 
 
 def client(
@@ -75,57 +73,74 @@ def client(
 
 class QbittorrentGateway:
     def __init__(
-        self, client: ApiClient, *, name: str, username: str | None = None, password: str | None = None
+        self,
+        client: ApiClient,
+        *,
+        name: str,
+        username: str | None = None,
+        password: str | None = None,
+        refused: MutableSet[str] | None = None,
     ) -> None:
         self.client = client
         self.name = name
         self._credentials = (username, password) if username is not None and password is not None else None
         self._logged_in = False
+        self._refused = refused if refused is not None else set()
 
     @property
     def address(self) -> str:
         return f"qbittorrent.{self.name}"
 
-    async def fetch(self) -> LivePreferences:
+    async def read(self, paths: Sequence[str]) -> dict[str, Any]:
+        """The decoded replies of `paths` (read concurrently, after the login)."""
         await self._login()
-        raw = await self.client.get("app/preferences")
-        if not isinstance(raw, dict):
+        replies = await asyncio.gather(*(self.client.get(path) for path in paths))
+        return dict(zip(paths, replies, strict=True))
+
+    async def send(self, request: Request) -> str:
+        """One write a resource kind built (a form POST); the server's answer as text."""
+        if request.method != "POST" or not isinstance(request.body, Mapping):
             raise ApiError(
-                f"{self.client.base_url} did not answer app/preferences with a JSON object; "
-                f"is base_url of {self.address} a qBittorrent WebUI?",
+                f"{request.method} {request.path}: qBittorrent's WebUI API takes only form POSTs",
                 instance=self.address,
             )
-        return LivePreferences(preferences=raw, fingerprint=fingerprint(raw))
-
-    async def set_preferences(self, changed: Mapping[str, Any]) -> None:
-        """One POST of only the keys in `changed`."""
         await self._login()
-        await self.client.post_form("app/setPreferences", {"json": json.dumps(dict(changed))})
+        return await self.client.post_form(request.path, {k: str(v) for k, v in request.body.items()})
 
     async def _login(self) -> None:
         if self._credentials is None or self._logged_in:
             return
         username, password = self._credentials
+        attempt = hashlib.sha256(f"{self.client.base_url}\0{username}\0{password}".encode()).hexdigest()
+        if attempt in self._refused:
+            raise self._bad_credentials(
+                None, retry="not sent again: it was refused before; syncd tries once the credentials change"
+            )
         try:
             answer = await self.client.post_form("auth/login", {"username": username, "password": password})
         except ApiAuthError as exc:
-            if exc.status == 403:
-                raise ApiAuthError(
-                    "qBittorrent has banned syncd's IP address after too many failed logins "
-                    "(web_ui_max_auth_fail_count); fix the credentials, then wait web_ui_ban_duration "
-                    "or restart qBittorrent",
-                    instance=self.address,
-                    status=403,
-                ) from exc
-            raise self._bad_credentials(exc.status) from exc
+            self._refused.add(attempt)
+            raise (self._ban() if exc.status == 403 else self._bad_credentials(exc.status)) from exc
         if answer.strip() != "Ok.":
+            self._refused.add(attempt)
             raise self._bad_credentials(200)
         self._logged_in = True
 
-    def _bad_credentials(self, status: int | None) -> ApiAuthError:
+    def _ban(self) -> ApiAuthError:
+        return ApiAuthError(
+            "qBittorrent has banned syncd's IP address after too many failed logins "
+            "(web_ui_max_auth_fail_count); fix the credentials, then wait web_ui_ban_duration "
+            "or restart qBittorrent",
+            instance=self.address,
+            status=403,
+        )
+
+    def _bad_credentials(
+        self, status: int | None, *, retry: str = "5 failures in a row get syncd's IP banned for an hour"
+    ) -> ApiAuthError:
         return ApiAuthError(
             f"qBittorrent at {self.client.base_url} refused the login of user {self._user!r}: "
-            "wrong username or password (5 failures in a row get syncd's IP banned for an hour)",
+            f"wrong username or password ({retry})",
             instance=self.address,
             status=status,
         )

@@ -57,6 +57,21 @@ class KindState:
     def found_by_id(self, object_id: int | None) -> Found | None:
         return next((f for f in self.found if f.id == object_id), None)
 
+    def found_for(self, change: Change) -> Found | None:
+        """The live object `change` was planned against: by id, or by exact name for an
+        object without one (a singleton, or one the server keys by name)."""
+        if change.live_id is not None:
+            return self.found_by_id(change.live_id)
+        return next((f for f in self.found if f.id is None and f.name == change.name), None)
+
+
+def identity(found: Found) -> int | str | None:
+    """How ownership names a live object: its id, or its name when the server keys it by name;
+    None for one that cannot be addressed (a singleton), which is never owned or deleted."""
+    if found.id is not None:
+        return found.id
+    return found.name if found.keyed_by_name else None
+
 
 @dataclass
 class KindPlan:
@@ -108,16 +123,22 @@ def plan_kind(
     settled_objects: list[Wanted] = []
     fixed = base.is_fixed(kind)
     owned = {} if fixed else ownership.objects.get(kind.name, {})
-    by_id = {f.id: f for f in state.found if f.id is not None}
-    claimed: set[int] = set()
+    by_id = {key: f for f in state.found if (key := identity(f)) is not None}
+    claimed: set[int | str] = set()
     for wanted in sorted(state.wants.objects, key=lambda w: w.name.lower()):
         address = _address(kind, instance, wanted.name)
         match: Found | None = None
         owned_id = owned.get(wanted.key)
         if owned_id is not None and owned_id in by_id and owned_id not in claimed:
             match = by_id[owned_id]
+        elif wanted.name in by_id and by_id[wanted.name].keyed_by_name:
+            match = None if wanted.name in claimed else by_id[wanted.name]
         else:
-            hits = [f for f in state.found if f.name.lower() == wanted.name.lower() and f.id not in claimed]
+            hits = [
+                f
+                for f in state.found
+                if not f.keyed_by_name and f.name.lower() == wanted.name.lower() and f.id not in claimed
+            ]
             if len(hits) > 1 and not fixed:
                 result.diagnostics.append(
                     Diagnostic(
@@ -143,10 +164,11 @@ def plan_kind(
             continue
         wanted = settled
         settled_objects.append(wanted)
-        if match is not None and match.id is not None:
-            claimed.add(match.id)
+        matched = identity(match) if match is not None else None
+        if matched is not None:
+            claimed.add(matched)
         reason = wanted.reason or kind.section
-        if match is not None and owned_id != match.id and not fixed:
+        if match is not None and owned_id != matched and not fixed:
             reason = f"{reason}; adopted existing {_human(kind)} by name"
         stored = ownership.secrets.get(kind.name, {}).get(wanted.key, {})
         result.changes.append(_change(state, instance, wanted, match, stored, reason))
@@ -175,7 +197,7 @@ def spare(
     warnings: list[Diagnostic] = []
     for change in changes:
         state = states.get(change.type)
-        found = state.found_by_id(change.live_id) if state is not None else None
+        found = state.found_for(change) if state is not None else None
         reason = None
         if change.action is Action.DELETE and state is not None and found is not None:
             reason = base.spared(state.kind, found, reads)
@@ -255,7 +277,7 @@ def _change(
 
 
 def _deletes(
-    state: KindState, owned: Mapping[str, int], claimed: set[int], instance: str
+    state: KindState, owned: Mapping[str, int | str], claimed: set[int | str], instance: str
 ) -> Iterable[Change]:
     kind, rule = state.kind, state.wants.delete
     if not (rule.owned or rule.unmanaged):
@@ -263,9 +285,10 @@ def _deletes(
     owner_key = {object_id: key for key, object_id in owned.items()}
     ignored = {n.lower() for n in rule.ignore}
     for found in state.found:
-        if found.id is None or found.id in claimed:
+        object_id = identity(found)
+        if object_id is None or object_id in claimed:
             continue
-        if found.id in owner_key and rule.owned:
+        if object_id in owner_key and rule.owned:
             reason = f"owned by syncd and no longer in the config (delete.{kind.section})"
         elif rule.unmanaged and found.name.lower() not in ignored:
             reason = f"not managed by syncd (delete.unmanaged_{kind.section})"
@@ -276,7 +299,7 @@ def _deletes(
             type=kind.name,
             name=found.name,
             action=Action.DELETE,
-            key=owner_key.get(found.id, ""),
+            key=owner_key.get(object_id, ""),
             live_id=found.id,
             before=_masked(dict(kind.essence(found, None)), state.sensitive),
             reason=reason,
@@ -329,7 +352,7 @@ def _root(path: str) -> str:
 
 
 def ownership_after_write(
-    ownership: Ownership, change: Change, state: KindState, created_id: int | None
+    ownership: Ownership, change: Change, state: KindState, created_id: int | str | None
 ) -> Ownership:
     """Ownership once `change` was written: created and matched objects are owned (with the
     hashes of the secrets just written), deleted ones are forgotten."""
@@ -341,7 +364,8 @@ def ownership_after_write(
         table.pop(change.key, None)
         hashes.pop(change.key, None)
     else:
-        object_id = created_id if created_id is not None else change.live_id
+        found = state.found_for(change)
+        object_id = created_id if created_id is not None else identity(found) if found else None
         if object_id is not None and change.key:
             table[change.key] = object_id
         wanted = state.wanted_for(change)
@@ -357,10 +381,17 @@ def ownership_after_write(
     )
 
 
-def adopt_matched(ownership: Ownership, changes: Iterable[Change]) -> Ownership:
-    """Ownership with every matched (no-op) object recorded, so adoption by name is remembered."""
+def adopt_matched(
+    ownership: Ownership, changes: Iterable[Change], states: Iterable[KindState] = ()
+) -> Ownership:
+    """Ownership with every matched (no-op) object recorded, so adoption by name is remembered
+    (objects keyed by name need their kind's `states` to be recognised)."""
     objects = {k: dict(v) for k, v in ownership.objects.items()}
+    by_kind = {s.kind.name: s for s in states}
     for change in changes:
-        if change.action is Action.NOOP and change.live_id is not None and change.key:
-            objects.setdefault(change.type, {})[change.key] = change.live_id
+        state = by_kind.get(change.type)
+        found = state.found_for(change) if state is not None and change.live_id is None else None
+        object_id = change.live_id if change.live_id is not None else identity(found) if found else None
+        if change.action is Action.NOOP and object_id is not None and change.key:
+            objects.setdefault(change.type, {})[change.key] = object_id
     return ownership.model_copy(update={"objects": {k: v for k, v in objects.items() if v}})

@@ -42,12 +42,15 @@ def load(
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            objects = {
-                kind: {k: int(v) for k, v in table.items()} for kind, table in data.get("objects", {}).items()
+            # A name stands for the id of an object the server keys by name (a category).
+            objects: dict[str, dict[str, int | str]] = {
+                kind: {k: v if isinstance(v, str) else int(v) for k, v in table.items()}
+                for kind, table in data.get("objects", {}).items()
             }
             for legacy, kind in _LEGACY_TABLES.items():
                 if data.get(legacy):
-                    objects[kind] = {k: int(v) for k, v in data[legacy].items()} | objects.get(kind, {})
+                    legacy_ids: dict[str, int | str] = {k: int(v) for k, v in data[legacy].items()}
+                    objects[kind] = legacy_ids | objects.get(kind, {})
             return Ownership(
                 objects=objects,
                 secrets={

@@ -98,3 +98,14 @@ def test_a_failing_qbittorrent_login_fails_only_that_instance_without_leaking_th
     failed = instances["qbittorrent.main"]
     assert failed["result"] == "failed" and "wrong username or password" in failed["error"]
     assert PASSWORD not in str(status)
+
+
+def test_a_refused_login_is_not_sent_again_by_later_cycles(
+    with_qbittorrent: Harness, qbt: SimulatedQbittorrent
+) -> None:
+    qbt.password = "changed-elsewhere"
+    results, status = cycles(with_qbittorrent, 3)
+    assert results == ["partial"] * 3
+    assert qbt.failed_logins == 1  # five would get syncd's IP banned for an hour
+    error = by_address(status)["qbittorrent.main"]["error"]
+    assert "not sent again" in error and PASSWORD not in str(status)

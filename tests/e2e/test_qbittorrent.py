@@ -11,20 +11,11 @@ import pytest
 from syncd.simulator import SimulatedServarr
 from syncd.simulator.qbittorrent import SimulatedQbittorrent
 from tests.e2e.conftest import run, writes
+from tests.qbittorrent.configs import WriteConfig, qbittorrent_config
+
+__all__ = ["qbittorrent_config"]
 
 PASSWORD = "qbt-e2e-Passw0rd"
-CONFIG = """\
-syncd: 1
-qbittorrent:
-  main:
-    base_url: {url}
-    username: admin
-    password: !env QBT_PASSWORD
-    preferences:
-      current_network_interface: wg0
-      max_ratio_enabled: true
-      max_ratio: 2
-{extra}"""
 
 
 @pytest.fixture
@@ -33,17 +24,11 @@ def qbt() -> Iterator[SimulatedQbittorrent]:
         yield server
 
 
-def write_config(tmp_path: Path, url: str, extra: str = "") -> Path:
-    path = tmp_path / "syncd.yml"
-    path.write_text(CONFIG.format(url=url, extra=extra), encoding="utf-8")
-    return path
-
-
 def test_plan_apply_binds_to_wg0_and_converges(
-    env: Path, tmp_path: Path, qbt: SimulatedQbittorrent, monkeypatch: pytest.MonkeyPatch
+    env: Path, qbt: SimulatedQbittorrent, qbittorrent_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
-    config = str(write_config(tmp_path, qbt.url))
+    config = str(qbittorrent_config(qbt.url))
     plan = run("plan", "-c", config)
     assert plan.code == 0, plan.err
     assert "# qbittorrent.main.preferences will be updated in-place" in plan.out
@@ -76,11 +61,12 @@ def test_a_saved_plan_for_one_instance_is_applied_and_refused_once_stale(
     tmp_path: Path,
     qbt: SimulatedQbittorrent,
     sonarr: SimulatedServarr,
+    qbittorrent_config: WriteConfig,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
     sonarr_block = f"sonarr:\n  main:\n    base_url: {sonarr.url}\n    api_key: !env SONARR_KEY\n"
-    config = str(write_config(tmp_path, qbt.url, sonarr_block))
+    config = str(qbittorrent_config(qbt.url, extra=sonarr_block))
     saved = str(tmp_path / "plan.json")
     assert run("plan", "-c", config, "--instance", "qbittorrent.main", "--out", saved).code == 0
     qbt.preferences["dht"] = False  # changed in the WebUI after the plan was made
@@ -97,10 +83,10 @@ def test_a_saved_plan_for_one_instance_is_applied_and_refused_once_stale(
 
 
 def test_bad_credentials_are_a_clear_error_without_the_password(
-    env: Path, tmp_path: Path, qbt: SimulatedQbittorrent, monkeypatch: pytest.MonkeyPatch
+    env: Path, qbt: SimulatedQbittorrent, qbittorrent_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QBT_PASSWORD", "not-the-Passw0rd")
-    config = str(write_config(tmp_path, qbt.url))
+    config = str(qbittorrent_config(qbt.url))
     plan = run("plan", "-c", config)
     assert plan.code == 1
     assert "refused the login of user 'admin': wrong username or password" in plan.out + plan.err
@@ -112,13 +98,76 @@ def test_bad_credentials_are_a_clear_error_without_the_password(
 
 
 def test_an_unknown_preference_is_a_plan_error_at_its_line(
-    env: Path, tmp_path: Path, qbt: SimulatedQbittorrent, monkeypatch: pytest.MonkeyPatch
+    env: Path, qbt: SimulatedQbittorrent, qbittorrent_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
-    path = write_config(tmp_path, qbt.url)
+    path = qbittorrent_config(qbt.url)
     path.write_text(path.read_text().replace("max_ratio: 2", "max_ratoi: 2"), encoding="utf-8")
     plan = run("plan", "-c", str(path))
     assert plan.code == 1
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "max_ratoi" in text)
-    assert f"{path}:{line}: qbittorrent.main: qBittorrent has no preference 'max_ratoi'" in plan.out
+    assert f"{path}:{line}: qBittorrent has no preference 'max_ratoi'" in plan.out
     assert "max_ratio" in plan.out
+
+
+def test_categories_are_created_edited_and_only_owned_ones_removed(
+    env: Path, qbt: SimulatedQbittorrent, qbittorrent_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    qbt.categories.rows["tv-sonarr"] = {"savePath": "", "downloadPath": None}  # Sonarr's test made it
+    qbt.categories.rows["tv"] = {"savePath": "/old/tv", "downloadPath": (True, "/incomplete")}
+    wanted = {"tv": "/data/downloads/tv/", "movies": "/data/downloads/movies"}
+    config = str(qbittorrent_config(qbt.url, categories=wanted))
+    plan = run("plan", "-c", config)
+    assert plan.code == 0, plan.err
+    assert '+ qbittorrent.main.category["movies"] (categories)' in plan.out
+    assert '~ savePath = "/old/tv" -> "/data/downloads/tv"' in plan.out
+    assert "tv-sonarr" not in plan.out
+
+    assert run("apply", "-c", config).code == 0
+    assert qbt.categories.to_json() == {
+        "movies": {"name": "movies", "savePath": "/data/downloads/movies"},
+        "tv": {"name": "tv", "savePath": "/data/downloads/tv", "download_path": "/incomplete"},
+        "tv-sonarr": {"name": "tv-sonarr", "savePath": ""},
+    }
+    qbt.requests.clear()
+    assert "No changes." in run("plan", "-c", config).out
+    assert run("apply", "-c", config).code == 0
+    assert qbt.category_writes() == [] and qbt.writes() == []
+
+    config = str(qbittorrent_config(qbt.url, categories={"tv": "/data/downloads/tv"}))
+    plan = run("plan", "-c", config)
+    assert '# qbittorrent.main.category["movies"] will be destroyed' in plan.out
+    assert "tv-sonarr" not in plan.out
+    assert run("apply", "-c", config).code == 0
+    assert sorted(qbt.categories.rows) == ["tv", "tv-sonarr"]
+
+
+def test_unmanaged_categories_go_only_when_the_config_opts_in(
+    env: Path, qbt: SimulatedQbittorrent, qbittorrent_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    for name in ("tv-sonarr", "prowlarr"):
+        qbt.categories.rows[name] = {"savePath": "", "downloadPath": None}
+    delete = {"unmanaged_categories": {"enabled": True, "ignore": ["prowlarr"]}}
+    config = str(qbittorrent_config(qbt.url, categories={"TV": "/data/downloads/tv"}, delete=delete))
+    applied = run("apply", "-c", config)
+    assert applied.code == 0, applied.err + applied.out
+    # Names are case-sensitive in qBittorrent: "TV" is a category of its own.
+    assert sorted(qbt.categories.rows) == ["TV", "prowlarr"]
+    removal = next(r for r in qbt.category_writes() if r.path.endswith("removeCategories"))
+    assert removal.form == {"categories": "tv-sonarr"}
+
+
+def test_a_category_name_qbittorrent_refuses_is_an_error_at_its_line_and_nothing_is_written(
+    env: Path, qbt: SimulatedQbittorrent, qbittorrent_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
+    path = qbittorrent_config(qbt.url, categories={"tv/": "/data/downloads/tv"})
+    validated = run("validate", "-c", str(path))
+    assert validated.code == 1
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "tv/" in text)
+    assert f"{path}:{line}: error: category 'tv/': qBittorrent refuses" in validated.err
+    applied = run("apply", "-c", str(path))
+    assert applied.code == 1
+    assert qbt.category_writes() == [] and qbt.writes() == []

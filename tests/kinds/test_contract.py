@@ -16,12 +16,12 @@ from typing import Any, Protocol
 import pytest
 
 from syncd.apply import engine as apply_engine
-from syncd.config.model import RESOURCE_SECTIONS, InstanceConfig, ResourceEntry
+from syncd.config.model import QBITTORRENT_SECTIONS, RESOURCE_SECTIONS, InstanceConfig, ResourceEntry
 from syncd.domain.resources import CustomFormat, ProfileItem, QualitySize, Specification
 from syncd.domain.state import DesiredCustomFormat, DesiredInstance, DesiredProfile, Ownership
 from syncd.kinds import registry
 from syncd.kinds.base import Context, Found, Kind, Request
-from syncd.live import plex, prowlarr
+from syncd.live import plex, prowlarr, qbittorrent
 from syncd.live.http import ApiClient
 from syncd.live.servarr import ServarrGateway
 from syncd.plan import engine, saved
@@ -31,6 +31,7 @@ from syncd.render import json as json_render
 from syncd.simulator.loopback import LoopbackServer
 from syncd.simulator.plex import SimulatedPlex
 from syncd.simulator.prowlarr import SimulatedProwlarr
+from syncd.simulator.qbittorrent import SimulatedQbittorrent
 from tests.fakes.openapi import OpenApiValidator
 from tests.shared import RADARR_KEY, SONARR_KEY
 
@@ -143,6 +144,15 @@ CONFIG: dict[str, Any] = {
     "custom_format": [{"trash_ids": ["85c61753df5da1fb2aab6f2a47426b09"]}],
     "quality_profile": [{"name": "Mine", "qualities": [{"name": "WEBDL-1080p"}, {"name": "HDTV-720p"}]}],
 }
+SAMPLES["qbittorrent_preferences"] = [
+    {"key": "current_network_interface", "value": "wg0"},
+    {"key": "max_ratio_enabled", "value": True},
+    {"key": "max_ratio", "value": 2},
+]
+SAMPLES["category"] = [
+    {"name": "tv", "save_path": "/data/downloads/tv/"},
+    {"name": "anime/seasonal", "save_path": ""},
+]
 # Sensitive values of the samples: never in any output.
 SECRETS = ("qbt-s3cret-Value", "plex-t0ken-Value", "sonarr-Secret-Key-Value")
 
@@ -154,7 +164,7 @@ def test_every_kind_has_a_sample_and_a_config_section() -> None:
     # A kind reads either resource entries (its section is in RESOURCE_SECTIONS) or the
     # resolved desired state of a typed instance section.
     generic = [k.section for k in registry.KINDS if k.name in SAMPLES]
-    assert sorted(RESOURCE_SECTIONS) == sorted(generic)
+    assert sorted(RESOURCE_SECTIONS + QBITTORRENT_SECTIONS) == sorted(generic)
     assert all(k.section in InstanceConfig.model_fields for k in registry.KINDS if k.name in DESIRED)
 
 
@@ -196,6 +206,11 @@ async def gateway_for(kind: Kind, server: LoopbackServer) -> AsyncIterator[Gatew
     elif service == "plex":
         async with plex.client(server.url, PLEX_TOKEN, instance="plex.main", backoffs=()) as client:
             yield plex.PlexGateway(client, name="main")
+    elif service == "qbittorrent":
+        async with qbittorrent.client(
+            server.url, instance="qbittorrent.main", password=None, backoffs=()
+        ) as c:
+            yield qbittorrent.QbittorrentGateway(c, name="main")
     else:
         key = SONARR_KEY if service == "sonarr" else RADARR_KEY
         async with ApiClient(server.url, key, instance=f"{service}.main", backoffs=()) as client:
@@ -241,6 +256,10 @@ def server(kind: Kind, request: pytest.FixtureRequest) -> Iterator[LoopbackServe
     service = service_of(kind)
     if service in ("sonarr", "radarr"):
         yield request.getfixturevalue(service)
+        return
+    if service == "qbittorrent":
+        with SimulatedQbittorrent() as fake:
+            yield fake
         return
     validator = OpenApiValidator("prowlarr", allow_unknown_properties=False)
     simulated: LoopbackServer = (

@@ -1,5 +1,5 @@
-"""The `qbittorrent:` section of syncd's format: instances, credentials, preferences and the
-errors (each naming file:line) for what syncd cannot manage."""
+"""The `qbittorrent:` section of syncd's format: instances, credentials, preferences,
+categories, `delete:` and the errors (each naming file:line) for what syncd cannot manage."""
 
 from __future__ import annotations
 
@@ -42,9 +42,37 @@ def test_a_qbittorrent_instance_with_credentials_and_preferences_is_read(tmp_pat
     assert qbt.username == "admin"
     assert qbt.password is not None and qbt.password.get_secret_value() == "correct horse"
     assert qbt.wanted == {"current_network_interface": "wg0", "max_ratio": 1.5, "queueing_enabled": True}
-    assert [str(p.origin) for p in qbt.preferences] == [f"{path}:{n}" for n in (8, 9, 10)]
+    assert [str(p.origin) for p in qbt.resources["preferences"]] == [f"{path}:{n}" for n in (8, 9, 10)]
     assert config.addresses == ("qbittorrent.main",)
     assert "correct horse" in config.secret_values
+
+
+def test_categories_are_entries_at_their_lines_and_delete_sets_the_categories_rule(tmp_path: Path) -> None:
+    path, config = load(
+        tmp_path,
+        """
+        qbittorrent:
+          main:
+            base_url: http://qbittorrent:8080
+            categories:
+              tv: /data/downloads/tv
+              movies: /data/downloads/movies/
+            delete:
+              unmanaged_categories: {enabled: true, ignore: [prowlarr]}
+              max_deletes: 2
+        """,
+    )
+    (qbt,) = config.qbittorrent
+    entries = qbt.resources["categories"]
+    assert [e.value for e in entries] == [
+        {"name": "tv", "save_path": "/data/downloads/tv"},
+        {"name": "movies", "save_path": "/data/downloads/movies/"},
+    ]
+    assert [str(e.origin) for e in entries] == [f"{path}:5", f"{path}:6"]
+    assert "preferences" not in qbt.resources
+    rule = qbt.delete.rule_for("categories")
+    assert (rule.owned, rule.unmanaged, rule.ignore) == (True, True, ("prowlarr",))
+    assert qbt.delete.max_deletes == 2
 
 
 def test_without_credentials_no_login_is_configured(tmp_path: Path) -> None:
@@ -79,8 +107,21 @@ def test_without_credentials_no_login_is_configured(tmp_path: Path) -> None:
             "read-only",
         ),
         ("    base_url: http://q:8080\n    preferences:\n      listen_port:\n", 6, "needs a value"),
+        ("    base_url: http://q:8080\n    categories: [tv]\n", 5, "categories"),
+        ("    base_url: http://q:8080\n    delete:\n      tags: true\n", 6, "unknown key 'tags'"),
+        ("    base_url: http://q:8080\n    delete:\n      categories: yes-please\n", 6, "true or false"),
     ],
-    ids=["half-credentials", "unknown-key", "no-base-url", "password-preference", "read-only", "empty"],
+    ids=[
+        "half-credentials",
+        "unknown-key",
+        "no-base-url",
+        "password-preference",
+        "read-only",
+        "empty",
+        "categories-list",
+        "delete-unknown",
+        "delete-not-bool",
+    ],
 )
 def test_config_errors_name_file_and_line(tmp_path: Path, body: str, line: int, message: str) -> None:
     path = tmp_path / "syncd.yml"

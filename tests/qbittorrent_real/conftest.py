@@ -1,5 +1,7 @@
 """Fixtures for tests against Debian's real qBittorrent (`qbittorrent-nox`), next to the
-simulated one. The end-to-end fixtures (guides, templates, state dir) come from tests/e2e."""
+simulated one. The end-to-end fixtures (guides, templates, state dir) come from tests/e2e, the
+syncd config writer from tests/qbittorrent/configs.py (the simulated qBittorrent's tests use it
+too)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import env, templates_url
+from tests.qbittorrent.configs import qbittorrent_config
 from tests.qbittorrent_real.harness import RealQbittorrent, available
 
-__all__ = ["env", "real_qbittorrent", "templates_url"]
+__all__ = ["env", "qbittorrent_config", "real_qbittorrent", "templates_url"]
 
 PASSWORD = "real-qbt-Passw0rd"
 

@@ -9,36 +9,21 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import run
+from tests.qbittorrent.configs import PREFERENCES, WriteConfig
 from tests.qbittorrent_real.conftest import PASSWORD
 from tests.qbittorrent_real.harness import RealQbittorrent
 
-CONFIG = """\
-syncd: 1
-qbittorrent:
-  main:
-    base_url: {url}
-    username: admin
-    password: !env QBT_PASSWORD
-    preferences:
-      current_network_interface: wg0
-      max_ratio_enabled: true
-      max_ratio: 2
-      queueing_enabled: true
-      max_active_downloads: 4
-"""
-
-
-def write_config(tmp_path: Path, url: str) -> str:
-    path = tmp_path / "syncd.yml"
-    path.write_text(CONFIG.format(url=url), encoding="utf-8")
-    return str(path)
+QUEUEING = {**PREFERENCES, "queueing_enabled": True, "max_active_downloads": 4}
 
 
 def test_preferences_converge_against_the_real_qbittorrent(
-    env: Path, tmp_path: Path, real_qbittorrent: RealQbittorrent, monkeypatch: pytest.MonkeyPatch
+    env: Path,
+    real_qbittorrent: RealQbittorrent,
+    qbittorrent_config: WriteConfig,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("QBT_PASSWORD", PASSWORD)
-    config = write_config(tmp_path, real_qbittorrent.url)
+    config = str(qbittorrent_config(real_qbittorrent.url, preferences=QUEUEING))
     plan = run("plan", "-c", config)
     assert plan.code == 0, plan.err
     assert '~ current_network_interface = "" -> "wg0"' in plan.out
@@ -58,10 +43,13 @@ def test_preferences_converge_against_the_real_qbittorrent(
 
 
 def test_a_wrong_password_gets_the_real_answer_once_and_is_not_retried(
-    env: Path, tmp_path: Path, real_qbittorrent: RealQbittorrent, monkeypatch: pytest.MonkeyPatch
+    env: Path,
+    real_qbittorrent: RealQbittorrent,
+    qbittorrent_config: WriteConfig,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("QBT_PASSWORD", "not-the-Passw0rd")
-    config = write_config(tmp_path, real_qbittorrent.url)
+    config = str(qbittorrent_config(real_qbittorrent.url, preferences=QUEUEING))
     plan = run("plan", "-c", config)
     assert plan.code == 1
     assert "refused the login of user 'admin': wrong username or password" in plan.out + plan.err

@@ -48,6 +48,7 @@ from syncd.config.model import (
     DEFAULT_TRASH_GUIDES_URL,
     PLEX_SECTIONS,
     PROWLARR_SECTIONS,
+    QBITTORRENT_DELETES,
     RESOURCE_SECTIONS,
     DeletePolicy,
     GuidesConfig,
@@ -59,7 +60,6 @@ from syncd.config.model import (
     NotifyConfig,
     NotifyLevel,
     PlexConfig,
-    PreferenceSetting,
     ProwlarrConfig,
     QbittorrentConfig,
     ResourceEntry,
@@ -92,7 +92,17 @@ INSTANCE_KEYS = (rec.INSTANCE_KEYS - {"delete_old_custom_formats"}) | {
 }
 PROWLARR_KEYS = ("base_url", "api_key", "peer_url", "delete", "http", *PROWLARR_SECTIONS)
 PLEX_KEYS = ("base_url", "peer_url", "token", "delete", "http", *PLEX_SECTIONS)
-QBITTORRENT_KEYS = ("base_url", "peer_url", "username", "password", "preferences", "http")
+QBITTORRENT_KEYS = (
+    "base_url",
+    "peer_url",
+    "username",
+    "password",
+    "preferences",
+    "categories",
+    "delete",
+    "http",
+)
+QBITTORRENT_DELETE_KEYS = ("categories", "unmanaged_categories", "max_deletes")
 HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
 # second, so either would show as a change on every plan.
@@ -191,14 +201,24 @@ def _qbittorrent_instance(name: str, node: YamlMap) -> QbittorrentConfig:
         if value is None:
             fail(origin, f"preference {key!r} needs a value")
         plain = to_plain(YamlMap(origin, {key: value}))[key]
-        settings.append(PreferenceSetting(key=key, value=plain, origin=origin))
+        settings.append(ResourceEntry(value={"key": key, "value": plain}, origin=origin))
+    resources = {"preferences": tuple(settings)} if settings else {}
+    categories = get_map(node, "categories")
+    if categories is not None:
+        resources["categories"] = tuple(
+            ResourceEntry(
+                value={"name": str(key), "save_path": _plain(path)}, origin=categories.origin_of(key)
+            )
+            for key, path in categories.items()
+        )
     return QbittorrentConfig(
         name=name,
         base_url=require_str(node, "base_url", where).rstrip("/"),
         peer_url=_peer_url(node),
         username=username,
         password=None if password is None else SecretStr(password),
-        preferences=tuple(settings),
+        resources=resources,
+        delete=_qbittorrent_delete(node),
         http=_http(node),
         origin=node.origin,
     )
@@ -264,6 +284,22 @@ def _kind_deletes(node: YamlMap, sections: tuple[str, ...]) -> KindDeletes:
         unmanaged=unmanaged,
         max_deletes=max_deletes,
     )
+
+
+def _qbittorrent_delete(node: YamlMap) -> DeletePolicy:
+    """`delete: {categories: bool (default true), unmanaged_categories: {enabled, ignore},
+    max_deletes}`: categories syncd made are removed when the config drops them, unless turned off."""
+    delete = get_map(node, "delete")
+    if delete is None:
+        return QBITTORRENT_DELETES
+    check_keys(delete, QBITTORRENT_DELETE_KEYS, strict=True, where="delete")
+    max_deletes = get_int(delete, "max_deletes")
+    if max_deletes is not None and max_deletes < 0:
+        fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
+    unmanaged, ignore = _unmanaged(delete, "unmanaged_categories")
+    owned = get_bool(delete, "categories")
+    rule = SectionDelete(owned=True if owned is None else owned, unmanaged=unmanaged, ignore=ignore)
+    return DeletePolicy(max_deletes=max_deletes, sections={"categories": rule})
 
 
 def _guides(document: YamlMap, config_dir: Path) -> GuidesConfig:
