@@ -241,6 +241,7 @@ def _pod_environment(docs: list[dict[str, Any]]) -> dict[str, str]:
 # download clients by reference, qBittorrent preferences. Prowlarr and Plex instances and
 # qBittorrent categories are read once their kinds land (they are the rest of the default).
 VALIDATED = {
+    "default": {},
     "servarr-wiring": {
         "prowlarr": {"enabled": False},
         "syncd": {"wiring": {"qbittorrent": {"categories": None}, "plex": {"enabled": False}}},
