@@ -10,6 +10,9 @@ interpreter start-up, imports, git subprocesses, guide parsing and HTTP all coun
 - first sync of one instance (`syncd apply` against a fresh server, guides warm), with and
   without 50 ms added to every request;
 - converged no-op (`syncd plan` with nothing to change, guides warm);
+- the library floor: the interpreter of the measured syncd importing only the libraries a
+  `plan` loads (asyncio, httpx, pydantic, structlog, yaml, with the extras `syncd.lean_imports`
+  skips hidden), which no change inside syncd can go below; the no-op is printed against it;
 - git subprocesses per no-op run, whether a no-op parsed the guide again (the cached catalog
   of the revision is rewritten only when it did), and HTTP requests per run.
 
@@ -51,6 +54,11 @@ SHARED = ROOT / ".." / "shared" / "fixtures"
 TEMPLATE = SHARED / "recyclarr-templates-v8-branch" / "sonarr" / "templates" / "web-1080p.yml"
 API_KEY = "bench-key"
 LATENCY = 0.05
+# What a no-op `syncd plan` imports from outside syncd, as `syncd.lean_imports` lets it.
+LIBRARY_FLOOR = (
+    "import sys; sys.modules['httpx._main'] = None; sys.modules['rich'] = None; "
+    "import asyncio, httpx, structlog, yaml; from pydantic import BaseModel, SecretStr"
+)
 TARGETS = {"startup": 0.12, "noop_plan": 0.25, "first_sync": 0.5, "first_sync_50ms": 0.8}
 
 
@@ -62,6 +70,22 @@ def syncd_command(given: str | None) -> str:
     if not found:
         raise SystemExit("the `syncd` command is not installed (pip install -e .)")
     return found
+
+
+def interpreter(command: str) -> str:
+    """The python an installed console script runs with (its `#!` line)."""
+    first = Path(command).read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    return first[2:].strip() if first.startswith("#!") else sys.executable
+
+
+def floor_walls(python: str, runs: int) -> list[float]:
+    """Wall seconds of `python -c LIBRARY_FLOOR`, after one untimed run."""
+    walls = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run([python, "-c", LIBRARY_FLOOR], check=True)
+        walls.append(time.perf_counter() - start)
+    return walls[1:]
 
 
 def show(name: str, value: float | int | str) -> None:
@@ -213,6 +237,9 @@ def main() -> None:
                 wall, gits = run.once("plan", "-c", str(config), "--detailed-exitcode")
                 noop.append(wall)
             report("noop_plan", noop, TARGETS["noop_plan"], run.cpu)
+            floor = floor_walls(interpreter(command), runs)
+            report("library_floor", floor)
+            show("noop_plan.median_vs_floor", statistics.median(noop) / statistics.median(floor))
             show("noop_plan.git_subprocesses", gits)
             # A parse rewrites the revision's cached catalog (a new file); a cache hit only reads it.
             show("noop_plan.guide_reparsed", int(_inodes(state / "cache") != catalogs))
