@@ -31,7 +31,6 @@ from syncd.config.model import (
     Dialect,
     GuideSource,
     InstanceConfig,
-    KindDeletes,
     KindsInstance,
     PlexConfig,
     QbittorrentConfig,
@@ -44,7 +43,7 @@ from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.kinds import registry
-from syncd.kinds.base import Context, DeleteRule, Peer, Request, ShapeError
+from syncd.kinds.base import Context, Peer, Request, ShapeError
 from syncd.live import http as live_http
 from syncd.live import plex, prowlarr, qbittorrent, servarr
 from syncd.plan import deletes, ordering
@@ -489,21 +488,13 @@ def _kinds_gateway(client: live_http.ApiClient, instance: KindsInstance) -> _Kin
     return prowlarr.ProwlarrGateway(client, name=instance.name)
 
 
-def _delete_rule(deletes: KindDeletes, section: str) -> DeleteRule:
-    return DeleteRule(
-        owned=section in deletes.owned,
-        unmanaged=section in deletes.unmanaged,
-        ignore=frozenset(deletes.unmanaged.get(section, ())),
-    )
-
-
 def kinds_instance_states(instance: KindsInstance, known: Mapping[str, Peer]) -> list[plan_engine.KindState]:
     """The registry kinds of a Prowlarr or Plex instance with what its config wants of them."""
     context = Context(instance.address, instance.service, instance.url_for_peers, known)
     states = []
     for kind in registry.for_service(instance.service):
         wants = kind.wanted(tuple(instance.resources.get(kind.section, ())), context)
-        wants = dataclasses.replace(wants, delete=_delete_rule(instance.delete, kind.section))
+        wants = dataclasses.replace(wants, delete=plan_engine.delete_rule(instance.delete, kind.section))
         states.append(plan_engine.KindState(kind=kind, wants=wants))
     return states
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from syncd.config.dialect import Dialect as Dialect
 from syncd.domain.policy import DeletePolicy as DeletePolicy
 from syncd.domain.policy import ResetScores as ResetScores
-from syncd.domain.policy import SectionDelete as SectionDelete
 
 Service = Literal["sonarr", "radarr"]
 
@@ -248,30 +247,23 @@ class HttpConfig(Frozen):
     deadline: float = Field(default=120.0, gt=0)
 
 
-class InstanceConfig(Frozen):
-    service: Service
+class ServiceConfig(Frozen):
+    """What every configured instance has, whatever its service: where it is, how the other
+    services reach it (`peer_url`, an in-cluster URL; `base_url` when unset), its resource
+    kinds' entries (section key -> entries), what syncd may delete, and how long it waits."""
+
     name: str
     base_url: str
-    api_key: SecretStr
-    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
     peer_url: str | None = None
-    custom_formats: tuple[CustomFormatEntry, ...] = ()
-    custom_format_groups: CfGroupsConfig = CfGroupsConfig()
-    quality_profiles: tuple[QualityProfileConfig, ...] = ()
-    quality_definition: QualityDefinitionConfig | None = None
-    media_naming: MediaNamingConfig | None = None
-    media_management: MediaManagementConfig | None = None
-    delete: DeletePolicy = DeletePolicy()
-    # Section key (`RESOURCE_SECTIONS`) -> its entries.
     resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
-    # TRaSH-shaped custom format JSON written in the config (Configarr `customFormatDefinitions`),
-    # over the guide's and the local folders' CFs of the same trash_id.
-    custom_format_definitions: tuple[ResourceEntry, ...] = ()
-    # Section key -> names kept: the sections whose objects syncd never managed are deleted
-    # (Configarr `download_clients.delete_unmanaged`, its `delay_profiles.additional`).
-    unmanaged_deletes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    delete: DeletePolicy = DeletePolicy()
     http: HttpConfig = HttpConfig()
     origin: Origin = UNKNOWN_ORIGIN
+
+    if TYPE_CHECKING:
+        # Each service's model says which service it is (a field of `InstanceConfig`).
+        @property
+        def service(self) -> str: ...
 
     @property
     def address(self) -> str:
@@ -282,67 +274,45 @@ class InstanceConfig(Frozen):
         return self.peer_url or self.base_url
 
 
-class KindDeletes(Frozen):
-    """The `delete:` map of a Prowlarr or Plex instance, per kind section: `owned` sections
-    whose syncd-owned objects go once the config drops them; `unmanaged` sections whose objects
-    syncd never managed go too, except the names listed; `max_deletes` bounds one plan."""
+class InstanceConfig(ServiceConfig):
+    """A Sonarr or Radarr instance: the TRaSH-backed sections, and `RESOURCE_SECTIONS` in
+    `resources`."""
 
-    owned: tuple[str, ...] = ()
-    unmanaged: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    max_deletes: int | None = None
+    service: Service
+    api_key: SecretStr
+    custom_formats: tuple[CustomFormatEntry, ...] = ()
+    custom_format_groups: CfGroupsConfig = CfGroupsConfig()
+    quality_profiles: tuple[QualityProfileConfig, ...] = ()
+    quality_definition: QualityDefinitionConfig | None = None
+    media_naming: MediaNamingConfig | None = None
+    media_management: MediaManagementConfig | None = None
+    # TRaSH-shaped custom format JSON written in the config (Configarr `customFormatDefinitions`),
+    # over the guide's and the local folders' CFs of the same trash_id.
+    custom_format_definitions: tuple[ResourceEntry, ...] = ()
+    # Section key -> names kept: the sections whose objects syncd never managed are deleted
+    # (Configarr `download_clients.delete_unmanaged`, its `delay_profiles.additional`).
+    unmanaged_deletes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
-class ProwlarrConfig(Frozen):
+class ProwlarrConfig(ServiceConfig):
     """A Prowlarr instance (syncd dialect only, API v1): nothing but resource kinds."""
 
-    name: str
-    base_url: str
     api_key: SecretStr
-    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
-    peer_url: str | None = None
-    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
-    delete: KindDeletes = KindDeletes()
-    http: HttpConfig = HttpConfig()
-    origin: Origin = UNKNOWN_ORIGIN
 
     @property
     def service(self) -> Literal["prowlarr"]:
         return "prowlarr"
 
-    @property
-    def address(self) -> str:
-        return f"prowlarr.{self.name}"
 
-    @property
-    def url_for_peers(self) -> str:
-        return self.peer_url or self.base_url
-
-
-class PlexConfig(Frozen):
+class PlexConfig(ServiceConfig):
     """A Plex Media Server (syncd dialect only). Without a `token` its kinds are skipped with a
     warning, and everything else still syncs."""
 
-    name: str
-    base_url: str
     token: SecretStr | None = None
-    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
-    peer_url: str | None = None
-    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
-    delete: KindDeletes = KindDeletes()
-    http: HttpConfig = HttpConfig()
-    origin: Origin = UNKNOWN_ORIGIN
 
     @property
     def service(self) -> Literal["plex"]:
         return "plex"
-
-    @property
-    def address(self) -> str:
-        return f"plex.{self.name}"
-
-    @property
-    def url_for_peers(self) -> str:
-        return self.peer_url or self.base_url
 
 
 # The instances that are nothing but resource kinds, planned and applied by the generic engines.
@@ -359,37 +329,22 @@ class PreferenceSetting(Frozen):
 
 # What a qBittorrent instance may delete unless its `delete:` says otherwise: the categories
 # syncd made that the config no longer lists.
-QBITTORRENT_DELETES = DeletePolicy(sections={"categories": SectionDelete(owned=True)})
+QBITTORRENT_DELETES = DeletePolicy(owned=("categories",))
 
 
-class QbittorrentConfig(Frozen):
+class QbittorrentConfig(ServiceConfig):
     """A qBittorrent instance (syncd dialect only). Without `username`/`password` syncd does not
     log in and relies on qBittorrent's WebUI auth subnet whitelist. `resources` holds the
     `QBITTORRENT_SECTIONS` entries: one per preference key (`{key, value}`) and one per
     category (`{name, save_path}`)."""
 
-    name: str
-    base_url: str
-    # How the other services reach this one (an in-cluster URL); `base_url` when unset.
-    peer_url: str | None = None
     username: str | None = None
     password: SecretStr | None = None
-    resources: dict[str, tuple[ResourceEntry, ...]] = Field(default_factory=dict)
     delete: DeletePolicy = QBITTORRENT_DELETES
-    http: HttpConfig = HttpConfig()
-    origin: Origin = UNKNOWN_ORIGIN
 
     @property
     def service(self) -> str:
         return "qbittorrent"
-
-    @property
-    def address(self) -> str:
-        return f"qbittorrent.{self.name}"
-
-    @property
-    def url_for_peers(self) -> str:
-        return self.peer_url or self.base_url
 
     @property
     def wanted(self) -> dict[str, Any]:

@@ -27,14 +27,16 @@ class SectionDelete(Frozen):
 
 
 class DeletePolicy(Frozen):
-    """What syncd may delete. Everything is off by default.
+    """What syncd may delete of one instance. Everything is off by default.
 
     `custom_formats`: delete CFs syncd owns (ownership state) that the config no longer wants
     (Recyclarr `delete_old_custom_formats`). `unmanaged_custom_formats`: delete every server CF
     not managed, except `unmanaged_ignore` names (Configarr `delete_unmanaged_custom_formats`).
     `quality_profiles`/`unmanaged_quality_profiles`: the same for profiles; a profile in use is
-    never deleted. `sections` says the same for every other kind, keyed by its config section
-    (syncd format: `delete: {tags: true, unmanaged_tags: {enabled: true, ignore: [keep]}}`).
+    never deleted. Every other kind is keyed by its config section: `owned` lists the sections
+    whose syncd-owned objects go once the config drops them, `unmanaged` the sections whose
+    objects syncd never managed go too, except the names listed (syncd format:
+    `delete: {tags: true, unmanaged_tags: {enabled: true, ignore: [keep]}}`).
     """
 
     custom_formats: bool = False
@@ -47,7 +49,8 @@ class DeletePolicy(Frozen):
     # (see `syncd.plan.deletes`).
     max_deletes: int | None = None
     # Every other kind, by its config section (`tags`, `root_folders`, `download_clients`, ...).
-    sections: Mapping[str, SectionDelete] = Field(default_factory=dict)
+    owned: tuple[str, ...] = ()
+    unmanaged: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
 
     def rule_for(self, section: str) -> SectionDelete:
         """What may be deleted of the kind configured under `section` (nothing by default)."""
@@ -63,4 +66,8 @@ class DeletePolicy(Frozen):
                 unmanaged=self.unmanaged_quality_profiles,
                 ignore=self.unmanaged_quality_profiles_ignore,
             )
-        return self.sections.get(section, SectionDelete())
+        return SectionDelete(
+            owned=section in self.owned,
+            unmanaged=section in self.unmanaged,
+            ignore=self.unmanaged.get(section, ()),
+        )

@@ -55,7 +55,6 @@ from syncd.config.model import (
     GuideSource,
     HttpConfig,
     InstanceConfig,
-    KindDeletes,
     Mode,
     NotifyConfig,
     NotifyLevel,
@@ -66,7 +65,6 @@ from syncd.config.model import (
     ScheduleConfig,
 )
 from syncd.config.yamlfile import YamlMap
-from syncd.domain.policy import SectionDelete
 
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = (
@@ -102,7 +100,9 @@ QBITTORRENT_KEYS = (
     "delete",
     "http",
 )
-QBITTORRENT_DELETE_KEYS = ("categories", "unmanaged_categories", "max_deletes")
+# The qBittorrent sections `delete:` speaks of (preferences are never deleted).
+QBITTORRENT_DELETE_SECTIONS = ("categories",)
+NO_DELETES = DeletePolicy()
 HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
 # second, so either would show as a change on every plan.
@@ -218,7 +218,7 @@ def _qbittorrent_instance(name: str, node: YamlMap) -> QbittorrentConfig:
         username=username,
         password=None if password is None else SecretStr(password),
         resources=resources,
-        delete=_qbittorrent_delete(node),
+        delete=_kind_deletes(node, QBITTORRENT_DELETE_SECTIONS, QBITTORRENT_DELETES),
         http=_http(node),
         origin=node.origin,
     )
@@ -264,42 +264,43 @@ def _plex_instance(name: str, node: YamlMap) -> PlexConfig:
     )
 
 
-def _kind_deletes(node: YamlMap, sections: tuple[str, ...]) -> KindDeletes:
-    """`delete: {<section>: true, unmanaged_<section>: {enabled, ignore}, max_deletes}`."""
+def _kind_deletes(
+    node: YamlMap, sections: tuple[str, ...], default: DeletePolicy = NO_DELETES
+) -> DeletePolicy:
+    """`delete: {<section>: bool, unmanaged_<section>: {enabled, ignore}, max_deletes}`; a section
+    left out keeps what `default` says of it (for qBittorrent: categories syncd made go)."""
     delete = get_map(node, "delete")
     if delete is None:
-        return KindDeletes()
+        return default
     unmanaged_keys = tuple(f"unmanaged_{s}" for s in sections)
     check_keys(delete, (*sections, *unmanaged_keys, "max_deletes"), strict=True, where="delete")
+    max_deletes = _max_deletes(delete)
+    owned, unmanaged = _section_deletes(delete, sections, default.owned)
+    return DeletePolicy(owned=owned, unmanaged=unmanaged, max_deletes=max_deletes)
+
+
+def _max_deletes(delete: YamlMap) -> int | None:
     max_deletes = get_int(delete, "max_deletes")
     if max_deletes is not None and max_deletes < 0:
         fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
+    return max_deletes
+
+
+def _section_deletes(
+    delete: YamlMap, sections: tuple[str, ...], owned_by_default: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The sections of `delete` whose owned objects may go (a section not written: those of
+    `owned_by_default`), and those whose unmanaged objects may go, with the names they keep."""
+    owned: list[str] = []
     unmanaged: dict[str, tuple[str, ...]] = {}
     for section in sections:
         enabled, ignore = _unmanaged(delete, f"unmanaged_{section}")
         if enabled:
             unmanaged[section] = ignore
-    return KindDeletes(
-        owned=tuple(s for s in sections if get_bool(delete, s)),
-        unmanaged=unmanaged,
-        max_deletes=max_deletes,
-    )
-
-
-def _qbittorrent_delete(node: YamlMap) -> DeletePolicy:
-    """`delete: {categories: bool (default true), unmanaged_categories: {enabled, ignore},
-    max_deletes}`: categories syncd made are removed when the config drops them, unless turned off."""
-    delete = get_map(node, "delete")
-    if delete is None:
-        return QBITTORRENT_DELETES
-    check_keys(delete, QBITTORRENT_DELETE_KEYS, strict=True, where="delete")
-    max_deletes = get_int(delete, "max_deletes")
-    if max_deletes is not None and max_deletes < 0:
-        fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
-    unmanaged, ignore = _unmanaged(delete, "unmanaged_categories")
-    owned = get_bool(delete, "categories")
-    rule = SectionDelete(owned=True if owned is None else owned, unmanaged=unmanaged, ignore=ignore)
-    return DeletePolicy(max_deletes=max_deletes, sections={"categories": rule})
+        written = get_bool(delete, section)
+        if (section in owned_by_default) if written is None else written:
+            owned.append(section)
+    return tuple(owned), unmanaged
 
 
 def _guides(document: YamlMap, config_dir: Path) -> GuidesConfig:
@@ -481,7 +482,7 @@ def _with_api(section: YamlMap | None) -> dict[str, Any]:
 def _delete(node: YamlMap) -> DeletePolicy:
     delete = get_map(node, "delete")
     if delete is None:
-        return DeletePolicy()
+        return NO_DELETES
     others = tuple(k for section in SERVARR_SECTIONS for k in (section, f"unmanaged_{section}"))
     check_keys(
         delete,
@@ -496,17 +497,10 @@ def _delete(node: YamlMap) -> DeletePolicy:
         strict=True,
         where="delete",
     )
-    max_deletes = get_int(delete, "max_deletes")
-    if max_deletes is not None and max_deletes < 0:
-        fail(delete.origin_of("max_deletes"), "delete.max_deletes must be 0 or more")
+    max_deletes = _max_deletes(delete)
     cf_enabled, cf_ignore = _unmanaged(delete, "unmanaged_custom_formats")
     qp_enabled, qp_ignore = _unmanaged(delete, "unmanaged_quality_profiles")
-    sections = {}
-    for section in SERVARR_SECTIONS:
-        enabled, ignore = _unmanaged(delete, f"unmanaged_{section}")
-        owned = bool(get_bool(delete, section))
-        if owned or enabled:
-            sections[section] = SectionDelete(owned=owned, unmanaged=enabled, ignore=ignore)
+    owned, unmanaged = _section_deletes(delete, SERVARR_SECTIONS)
     return DeletePolicy(
         custom_formats=bool(get_bool(delete, "custom_formats")),
         unmanaged_custom_formats=cf_enabled,
@@ -515,7 +509,8 @@ def _delete(node: YamlMap) -> DeletePolicy:
         unmanaged_quality_profiles=qp_enabled,
         unmanaged_quality_profiles_ignore=qp_ignore,
         max_deletes=max_deletes,
-        sections=sections,
+        owned=owned,
+        unmanaged=unmanaged,
     )
 
 
