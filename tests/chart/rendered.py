@@ -1,5 +1,5 @@
 """Reading what the media-server chart rendered: the syncd.yml in syncd's ConfigMap, with its
-`!env NAME` tags kept as `EnvTag` (the variable's name) so tests can tell a tag from a string."""
+`!env NAME` and `!env_var NAME default` tags kept as `EnvTag` (the variable's name) so tests can tell a tag from a string."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("!env", lambda loader, node: EnvTag(loader.construct_scalar(node)))  # type: ignore[arg-type]
+_Loader.add_constructor(
+    "!env_var",
+    lambda loader, node: EnvTag(str(loader.construct_scalar(node)).partition(" ")[0]),  # type: ignore[arg-type]
+)
 
 
 def named(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:

@@ -222,7 +222,7 @@ def test_no_secret_value_reaches_the_config_map(render: Render) -> None:
     for line in text.splitlines():
         key = line.strip().split(":")[0]
         if key in ("api_key", "token", "password", "username"):
-            assert line.split(":", 1)[1].strip().startswith("!env "), line
+            assert line.split(":", 1)[1].strip().startswith(("!env ", "!env_var ")), line
 
 
 def _pod_environment(docs: list[dict[str, Any]]) -> dict[str, str]:
@@ -279,6 +279,27 @@ def test_the_rendered_wiring_passes_syncd_validate(
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["validate", "-c", str(path)], stdout=out, stderr=err) == 0, err.getvalue()
     assert "syncd format" in out.getvalue()
+
+
+def test_an_unset_plex_token_leaves_the_rest_of_the_default_wiring_valid(
+    render: Render, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guides_url: str
+) -> None:
+    """PLEX_TOKEN is an optional key of the Secret (Plex is claimed after install): while it is
+    unset the rendered default still loads (`!env_var PLEX_TOKEN ""`), and the Sonarr and Radarr
+    Plex connections are skipped with a warning that says why (the plan skips Plex itself)."""
+    docs = render({})
+    path = tmp_path / "syncd.yml"
+    path.write_text(syncd_yml_text(docs), encoding="utf-8")
+    monkeypatch.delenv("PLEX_TOKEN", raising=False)
+    for key, value in _pod_environment(docs).items():
+        if key != "PLEX_TOKEN":
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["validate", "-c", str(path)], stdout=out, stderr=err) == 0, err.getvalue()
+    skipped = [line for line in out.getvalue().splitlines() if "warning: connections: skipped" in line]
+    assert len(skipped) == 2 and all("plex.main has no token" in line for line in skipped), out.getvalue()
 
 
 def test_syncd_validate_can_fail_on_the_rendered_wiring(

@@ -1,7 +1,8 @@
 {{/*
 syncd.yml for the chart's own stack: every service by its in-cluster Service name and port, and
 the wiring among them (syncd.wiring), then the user's syncd.config deep-merged over it. Built as
-data and written with toYaml; a string "!env NAME" becomes syncd's !env tag, so no secret is
+data and written with toYaml; a string "!env NAME" becomes syncd's !env tag, and "!env_var NAME \"\"" its
+!env_var tag with an empty default (a secret that may be unset: PLEX_TOKEN), so no secret is
 ever written into the ConfigMap.
 */}}
 
@@ -124,10 +125,11 @@ ever written into the ConfigMap.
 
 {{- /* Plex: the libraries, with the token from the API-keys Secret. */ -}}
 {{- if $links.plex -}}
-{{- $main := dict "base_url" (include "media-server.url" (list $ "plex" .Values.plex.port)) "token" "!env PLEX_TOKEN" "libraries" $w.plex.libraries -}}
+{{- $main := dict "base_url" (include "media-server.url" (list $ "plex" .Values.plex.port)) "token" "!env_var PLEX_TOKEN \"\"" "libraries" $w.plex.libraries -}}
 {{- $_ := set $cfg "plex" (dict "main" $main) -}}
 {{- end -}}
 
 {{- $cfg = mergeOverwrite $cfg (deepCopy $v.config) -}}
-{{- regexReplaceAll "[\"']!env ([A-Za-z_][A-Za-z0-9_]*)[\"']" (toYaml $cfg) "!env ${1}" -}}
+{{- $text := regexReplaceAll "[\"']!env ([A-Za-z_][A-Za-z0-9_]*)[\"']" (toYaml $cfg) "!env ${1}" -}}
+{{- regexReplaceAll "'!env_var ([A-Za-z_][A-Za-z0-9_]*) \"\"'" $text "!env_var ${1} \"\"" -}}
 {{- end -}}
