@@ -237,6 +237,29 @@ def _pod_environment(docs: list[dict[str, Any]]) -> dict[str, str]:
     return env
 
 
+def _validate(
+    docs: list[dict[str, Any]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    guides_url: str,
+    unset: tuple[str, ...] = (),
+) -> tuple[int, str, str]:
+    """The real `syncd validate` on the rendered syncd.yml, in the pod's environment less the
+    `unset` variables: its exit code, stdout and stderr."""
+    path = tmp_path / "syncd.yml"
+    path.write_text(syncd_yml_text(docs), encoding="utf-8")
+    for key, value in _pod_environment(docs).items():
+        if key in unset:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["validate", "-c", str(path)], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
 # What `syncd validate` accepts today: Sonarr/Radarr root folders, presets and their qBittorrent
 # download clients by reference, qBittorrent preferences. Prowlarr and Plex instances and
 # qBittorrent categories are read once their kinds land (they are the rest of the default).
@@ -270,15 +293,9 @@ def test_the_rendered_wiring_passes_syncd_validate(
     references (`target: qbittorrent.main`) resolve, every kind accepts its entries."""
     docs = render(values)
     assert syncd_yml(docs)["sonarr"]["main"]["download_clients"][0]["target"] == "qbittorrent.main"
-    path = tmp_path / "syncd.yml"
-    path.write_text(syncd_yml_text(docs), encoding="utf-8")
-    for key, value in _pod_environment(docs).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
-    out, err = io.StringIO(), io.StringIO()
-    assert cli.main(["validate", "-c", str(path)], stdout=out, stderr=err) == 0, err.getvalue()
-    assert "syncd format" in out.getvalue()
+    code, out, err = _validate(docs, tmp_path, monkeypatch, guides_url)
+    assert code == 0, err
+    assert "syncd format" in out
 
 
 def test_an_unset_plex_token_leaves_the_rest_of_the_default_wiring_valid(
@@ -288,18 +305,11 @@ def test_an_unset_plex_token_leaves_the_rest_of_the_default_wiring_valid(
     unset the rendered default still loads (`!env_var PLEX_TOKEN ""`), and the Sonarr and Radarr
     Plex connections are skipped with a warning that says why (the plan skips Plex itself)."""
     docs = render({})
-    path = tmp_path / "syncd.yml"
-    path.write_text(syncd_yml_text(docs), encoding="utf-8")
-    monkeypatch.delenv("PLEX_TOKEN", raising=False)
-    for key, value in _pod_environment(docs).items():
-        if key != "PLEX_TOKEN":
-            monkeypatch.setenv(key, value)
-    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
-    out, err = io.StringIO(), io.StringIO()
-    assert cli.main(["validate", "-c", str(path)], stdout=out, stderr=err) == 0, err.getvalue()
-    skipped = [line for line in out.getvalue().splitlines() if "warning: connections: skipped" in line]
-    assert len(skipped) == 2 and all("plex.main has no token" in line for line in skipped), out.getvalue()
+    assert "PLEX_TOKEN" in _pod_environment(docs)
+    code, out, err = _validate(docs, tmp_path, monkeypatch, guides_url, unset=("PLEX_TOKEN",))
+    assert code == 0, err
+    skipped = [line for line in out.splitlines() if "warning: connections: skipped" in line]
+    assert len(skipped) == 2 and all("plex.main has no token" in line for line in skipped), out
 
 
 def test_syncd_validate_can_fail_on_the_rendered_wiring(
@@ -319,13 +329,6 @@ def test_syncd_validate_can_fail_on_the_rendered_wiring(
             }
         },
     }
-    docs = render(values)
-    path = tmp_path / "syncd.yml"
-    path.write_text(syncd_yml_text(docs), encoding="utf-8")
-    for key, value in _pod_environment(docs).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("SYNCD_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", guides_url)
-    err = io.StringIO()
-    assert cli.main(["validate", "-c", str(path)], stdout=io.StringIO(), stderr=err) == 1
-    assert "qbittorrent.main" in err.getvalue()
+    code, _, err = _validate(render(values), tmp_path, monkeypatch, guides_url)
+    assert code == 1
+    assert "qbittorrent.main" in err
