@@ -130,6 +130,5 @@ ever written into the ConfigMap.
 {{- end -}}
 
 {{- $cfg = mergeOverwrite $cfg (deepCopy $v.config) -}}
-{{- $text := regexReplaceAll "[\"']!env ([A-Za-z_][A-Za-z0-9_]*)[\"']" (toYaml $cfg) "!env ${1}" -}}
-{{- regexReplaceAll "'!env_var ([A-Za-z_][A-Za-z0-9_]*) \"\"'" $text "!env_var ${1} \"\"" -}}
+{{- regexReplaceAll "[\"'](!env [A-Za-z_][A-Za-z0-9_]*|!env_var [A-Za-z_][A-Za-z0-9_]* \"\")[\"']" (toYaml $cfg) "${1}" -}}
 {{- end -}}
