@@ -3,10 +3,13 @@ bodies checked against its OpenAPI spec with unknown properties refused): Prowla
 indexer proxies, download client and applications and Plex's libraries are wired by one apply;
 a second apply writes nothing and sets off no Prowlarr test or resync; a failed connection test
 names the server's message and stops only that instance; a Plex without a token is skipped
-with a warning while the rest syncs."""
+with a warning while the rest syncs; no Sonarr/Radarr Plex connection is tested before its Plex
+library exists (the app's save-time test needs one: "At least one TV library is required"), an
+order that comes from the `target: plex.main` references, not from a list."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,3 +210,63 @@ prowlarr:
     stack.reset_requests()
     assert run("apply", "-c", str(path)).code == 0
     assert stack.writes() == {}
+
+
+def _connections_config(stack: SimulatedStack, tmp_path: Path) -> str:
+    keys = stack.keys
+    path = tmp_path / "syncd.yml"
+    path.write_text(
+        f"""\
+syncd: 1
+sonarr:
+  main:
+    base_url: {stack.sonarr.url}
+    api_key: {keys.sonarr}
+    connections:
+      - {{name: Plex, implementation: PlexServer, target: plex.main, settings: {{onDownload: true}}}}
+radarr:
+  main:
+    base_url: {stack.radarr.url}
+    api_key: {keys.radarr}
+    connections:
+      - {{name: Plex, implementation: PlexServer, target: plex.main, settings: {{onDownload: true}}}}
+plex:
+  main:
+    base_url: {stack.plex.url}
+    peer_url: http://plex:32400
+    token: {keys.plex_token}
+    libraries:
+      - {{name: Movies, type: movie, path: /data/library/movies}}
+      - {{name: TV Shows, type: show, path: /data/library/tvshows}}
+""",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_plex_libraries_are_written_before_any_app_tests_its_plex_connection(
+    env: Path, tmp_path: Path, stack: SimulatedStack
+) -> None:
+    path = _connections_config(stack, tmp_path)
+    assert not stack.plex.sections
+
+    planned = run("plan", "-c", path, "--json")
+    assert planned.code == 0, planned.err + planned.out
+    waves = json.loads(planned.out)["waves"]
+    wave_of = {address: i for i, wave in enumerate(waves) for address in wave}
+    assert wave_of["plex.main"] < wave_of["sonarr.main"] and wave_of["plex.main"] < wave_of["radarr.main"]
+
+    stack.reset_requests()
+    applied = run("apply", "-c", path)
+    assert applied.code == 0, applied.out + applied.err
+    for app in (stack.sonarr, stack.radarr):
+        (connection,) = app.state.notifications.rows.values()
+        assert connection["implementation"] == "PlexServer"
+
+    log = [(r.method, r.path) for r in stack.plex.requests]
+    creates = [i for i, (method, path) in enumerate(log) if method == "POST" and path == "/library/sections"]
+    reads = [i for i, (method, path) in enumerate(log) if method == "GET" and path == "/library/sections"]
+    assert len(creates) == 2, log
+    # syncd's own plan read comes first; every later read is an app testing its connection.
+    tests = [i for i in reads if i > creates[0]]
+    assert len(tests) >= 2 and min(tests) > max(creates), log
