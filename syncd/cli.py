@@ -369,7 +369,7 @@ def _locked_apply(args: argparse.Namespace, settings: app.Settings, term: Termin
 
 async def _apply(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:
     from syncd import app
-    from syncd.errors import SyncdError, without_instance
+    from syncd.errors import SyncdError
     from syncd.plan import saved as saved_plan
     from syncd.render import human as human_render
 
@@ -410,9 +410,8 @@ async def _apply(args: argparse.Namespace, settings: app.Settings, term: Termina
         if done.ok:
             lines.append(f"{done.instance}: applied {count} change{'s' if count != 1 else ''} ({summary}).\n")
         else:
-            error = without_instance(done.error or "", done.instance)
             lines.append(
-                f"{done.instance}: FAILED at {done.failed}: {error}\n"
+                f"{done.instance}: FAILED at {done.failed}: {done.error}\n"
                 f"  applied {count} ({summary}), not applied {len(done.not_applied)}: "
                 f"{', '.join(done.not_applied) or '-'}\n"
             )

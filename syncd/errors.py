@@ -73,12 +73,6 @@ class ApiError(SyncdError):
         super().__init__(f"{instance}: {message}" if instance else message)
 
 
-def without_instance(message: str, instance: str) -> str:
-    """`message` without a leading `instance: ` (how an `ApiError` reads), for a line that
-    names the instance already."""
-    return message.removeprefix(f"{instance}: ")
-
-
 class ApiConnectError(ApiError):
     """The server could not be reached (refused, DNS, timeout)."""
 

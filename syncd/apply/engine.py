@@ -167,7 +167,9 @@ class _Run:
 
     def _failed(self, change: Change, exc: SyncdError) -> None:
         if self.result.failed is None:
-            self.result.failed, self.result.error = change.address, str(exc)
+            # The error is shown next to its instance, so it is kept without the instance prefix.
+            error = exc.detail if isinstance(exc, ApiError) else str(exc)
+            self.result.failed, self.result.error = change.address, error
             self.on_event("apply.change.failed", {"address": change.address, "error": self.result.error})
 
     async def _persist(self, ownership: Ownership) -> None:

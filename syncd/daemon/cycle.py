@@ -27,7 +27,7 @@ from syncd.daemon import drift
 from syncd.daemon.metrics import Metrics
 from syncd.daemon.report import ChangeLine, InstanceReport, SyncReport
 from syncd.daemon.status import CycleStatus, DaemonStatus, DriftRecord, GuideFallback, Scrubber
-from syncd.errors import SyncdError, without_instance
+from syncd.errors import SyncdError
 from syncd.guides import repo as guide_repo
 from syncd.guides.model import GuideSet
 from syncd.plan import deletes
@@ -332,8 +332,7 @@ def _instance_outcome(
         return "success", None, len(result.applied), 0
     if result.stopped:
         return "stopped", None, len(result.applied), len(result.not_applied)
-    error = without_instance(result.error or "", plan.instance)
-    return "failed", f"{result.failed}: {error}", len(result.applied), len(result.not_applied)
+    return "failed", f"{result.failed}: {result.error}", len(result.applied), len(result.not_applied)
 
 
 def _overall(outcomes: list[str]) -> str:
