@@ -2,7 +2,9 @@
 
 Starts the simulated stack on loopback (Sonarr v4, Radarr v5, qBittorrent, Prowlarr, Plex,
 FlareSolverr and Byparr, reaching each other by their in-cluster names), writes a syncd config
-that uses the built-in presets and wires Prowlarr and Plex, then plans, applies and plans again
+that uses the built-in presets and wires the whole stack as the chart does (qBittorrent
+categories, Plex libraries, Sonarr/Radarr root folders, download clients and Plex connections,
+Prowlarr applications, proxies and download client, all by reference), then plans, applies and plans again
 (which must show no changes), printing each step and the request counts. The TRaSH Guides come from the public
 repository, another git URL, or a local folder (made into a throw-away git repository so
 the same git code path is used).
@@ -31,49 +33,67 @@ guides:
   trash:
     url: {guides_url}
     ref: {guides_ref}
-sonarr:
-  demo:
-    base_url: {sonarr_url}
-    api_key: !env SYNCD_DEMO_SONARR_API_KEY
-    include:
-      - preset: sonarr-web-1080p
-radarr:
-  demo:
-    base_url: {radarr_url}
-    api_key: !env SYNCD_DEMO_RADARR_API_KEY
-    include:
-      - preset: radarr-hd-bluray-web
 qbittorrent:
   demo:
     base_url: {qbittorrent_url}
+    peer_url: http://qbittorrent:8080   # how the other services reach it
     preferences:
-      current_network_interface: wg0   # the VPN kill switch's third layer
-      queueing_enabled: true
+      current_network_interface: protonwire0   # the VPN kill switch's third layer
+      save_path: /data/downloads
+      auto_tmm_enabled: true                   # so the categories' save paths apply
+    categories:
+      tv: /data/downloads/tv
+      movies: /data/downloads/movies
 plex:
   demo:
     base_url: {plex_url}
+    peer_url: http://plex:32400
     token: !env SYNCD_DEMO_PLEX_TOKEN
     libraries:
       - {{name: Movies, type: movie, path: /data/library/movies}}
       - {{name: TV Shows, type: show, path: /data/library/tvshows}}
+sonarr:
+  demo:
+    base_url: {sonarr_url}
+    peer_url: http://sonarr:8989
+    api_key: !env SYNCD_DEMO_SONARR_API_KEY
+    include:
+      - preset: sonarr-web-1080p
+    root_folders: [/data/library/tvshows]
+    download_clients:   # host, port and credentials come from the referenced instance
+      - {{name: qBittorrent, implementation: QBittorrent, target: qbittorrent.demo, fields: {{tvCategory: tv}}}}
+    connections:
+      - {{name: Plex, implementation: PlexServer, target: plex.demo, fields: {{updateLibrary: true}},
+          settings: {{onDownload: true, onUpgrade: true, onRename: true}}}}
+radarr:
+  demo:
+    base_url: {radarr_url}
+    peer_url: http://radarr:7878
+    api_key: !env SYNCD_DEMO_RADARR_API_KEY
+    include:
+      - preset: radarr-hd-bluray-web
+    root_folders: [/data/library/movies]
+    download_clients:
+      - {{name: qBittorrent, implementation: QBittorrent, target: qbittorrent.demo, fields: {{movieCategory: movies}}}}
+    connections:
+      - {{name: Plex, implementation: PlexServer, target: plex.demo, fields: {{updateLibrary: true}},
+          settings: {{onDownload: true, onUpgrade: true, onRename: true}}}}
 prowlarr:
   demo:
     base_url: {prowlarr_url}
+    peer_url: http://prowlarr:9696      # the applications' prowlarrUrl
     api_key: !env SYNCD_DEMO_PROWLARR_API_KEY
-    tags: [flaresolverr]
+    tags: [flaresolverr, byparr]
     indexer_proxies:   # a proxy serves only the indexers sharing its tag
       - {{name: FlareSolverr, implementation: FlareSolverr, tags: [flaresolverr],
-          fields: {{host: "http://flaresolverr:8191/"}}}}
+          fields: {{host: "http://flaresolverr:8191/", requestTimeout: 60}}}}
+      - {{name: Byparr, implementation: FlareSolverr, tags: [byparr],
+          fields: {{host: "http://byparr:39001/", requestTimeout: 60}}}}
     download_clients:
-      - {{name: qBittorrent, implementation: QBittorrent,
-          fields: {{host: qbittorrent, port: 8080, category: prowlarr}}}}
-    applications:      # the in-cluster URLs the services reach each other by
-      - {{name: Sonarr, implementation: Sonarr,
-          fields: {{prowlarrUrl: "http://prowlarr:9696", baseUrl: "http://sonarr:8989",
-                   apiKey: !env SYNCD_DEMO_SONARR_API_KEY}}}}
-      - {{name: Radarr, implementation: Radarr,
-          fields: {{prowlarrUrl: "http://prowlarr:9696", baseUrl: "http://radarr:7878",
-                   apiKey: !env SYNCD_DEMO_RADARR_API_KEY}}}}
+      - {{name: qBittorrent, implementation: QBittorrent, target: qbittorrent.demo, fields: {{category: prowlarr}}}}
+    applications:      # base URL and API key come from the referenced instance
+      - {{name: Sonarr, implementation: Sonarr, target: sonarr.demo, settings: {{syncLevel: fullSync}}}}
+      - {{name: Radarr, implementation: Radarr, target: radarr.demo, settings: {{syncLevel: fullSync}}}}
 """
 
 PUBLIC_GUIDES = ("https://github.com/TRaSH-Guides/Guides.git", "master")

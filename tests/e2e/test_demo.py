@@ -1,5 +1,7 @@
 """`syncd demo` (the README's first command) runs the whole loop against simulated servers,
-the wiring of Prowlarr and Plex included."""
+wiring the whole stack as the chart does: qBittorrent categories, Plex libraries, Sonarr/Radarr
+root folders, download clients and Plex connections, Prowlarr applications, proxies and
+download client."""
 
 from __future__ import annotations
 
@@ -15,8 +17,17 @@ def test_demo_plans_applies_and_converges(tmp_path: Path) -> None:
     plan, rest = result.out.split("== syncd apply ==", 1)
     applied, again = rest.split("== syncd plan (again) ==", 1)
     assert '  + sonarr.demo.custom_format["BR-DISK"] (from group' in plan
-    assert '~ current_network_interface = "" -> "wg0"' in plan
+    assert '~ current_network_interface = "" -> "protonwire0"' in plan
     for address in (
+        'qbittorrent.demo.category["tv"]',
+        'qbittorrent.demo.category["movies"]',
+        'sonarr.demo.root_folder["/data/library/tvshows"]',
+        'sonarr.demo.download_client["qBittorrent"]',
+        'sonarr.demo.connection["Plex"]',
+        'radarr.demo.root_folder["/data/library/movies"]',
+        'radarr.demo.download_client["qBittorrent"]',
+        'radarr.demo.connection["Plex"]',
+        'prowlarr.demo.indexer_proxy["Byparr"]',
         'prowlarr.demo.tag["flaresolverr"]',
         'prowlarr.demo.indexer_proxy["FlareSolverr"]',
         'prowlarr.demo.download_client["qBittorrent"]',
