@@ -1,5 +1,6 @@
 """Reading what the media-server chart rendered: the syncd.yml in syncd's ConfigMap, with its
-`!env NAME` and `!env_var NAME default` tags kept as `EnvTag` (the variable's name) so tests can tell a tag from a string."""
+`!env NAME` and `!env_var NAME default` tags kept as `EnvTag` (the variable's name) so tests can tell a tag from a string,
+and the environment of the syncd container that reads it."""
 
 from __future__ import annotations
 
@@ -40,3 +41,21 @@ def syncd_yml(docs: list[dict[str, Any]]) -> dict[str, Any]:
     loaded = yaml.load(syncd_yml_text(docs), Loader=_Loader)
     assert isinstance(loaded, dict)
     return loaded
+
+
+def syncd_env(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The syncd container's `env` entries, by name."""
+    (container,) = named(docs, "Deployment", "syncd")["spec"]["template"]["spec"]["containers"]
+    return {e["name"]: e for e in container["env"]}
+
+
+def pod_environment(docs: list[dict[str, Any]]) -> dict[str, str]:
+    """The syncd container's variables as the pod would see them, a stand-in for each secret."""
+    env: dict[str, str] = {}
+    for name, entry in syncd_env(docs).items():
+        if "value" in entry:
+            env[name] = entry["value"]
+        else:
+            ref = entry["valueFrom"]["secretKeyRef"]
+            env[name] = f"{ref['name']}-{ref['key']}-0123456789abcdef".lower()
+    return env

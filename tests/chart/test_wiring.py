@@ -17,18 +17,13 @@ import pytest
 
 from syncd import cli
 from tests.chart.conftest import Render
-from tests.chart.rendered import EnvTag, named, syncd_yml, syncd_yml_text
+from tests.chart.rendered import EnvTag, named, pod_environment, syncd_env, syncd_yml, syncd_yml_text
 
 
 def _service_url(docs: list[dict[str, Any]], component: str) -> str:
     """http://<Service name>:<its port> of a rendered Service."""
     service = named(docs, "Service", component)
     return f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
-
-
-def _syncd_env(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    (container,) = named(docs, "Deployment", "syncd")["spec"]["template"]["spec"]["containers"]
-    return {e["name"]: e for e in container["env"]}
 
 
 def _api_keys_fetched(docs: list[dict[str, Any]]) -> set[str]:
@@ -116,7 +111,7 @@ def test_plex_has_movies_and_tv_libraries_and_a_token_from_the_secret(render: Re
     ]
     assert main["token"] == "PLEX_TOKEN" and isinstance(main["token"], EnvTag)
     # Optional, so the pod starts without it and syncd skips only the Plex kinds.
-    assert _syncd_env(docs)["PLEX_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+    assert syncd_env(docs)["PLEX_TOKEN"]["valueFrom"]["secretKeyRef"] == {
         "name": "application-api-keys",
         "key": "PLEX_TOKEN",
         "optional": True,
@@ -129,17 +124,17 @@ def test_every_env_tag_is_an_env_var_of_the_syncd_deployment(render: Render) -> 
         docs = render(values)
         text = named(docs, "ConfigMap", "syncd")["data"]["syncd.yml"]
         tags = {line.split("!env ")[1].strip() for line in text.splitlines() if "!env " in line}
-        assert tags and tags <= set(_syncd_env(docs))
+        assert tags and tags <= set(syncd_env(docs))
 
 
 def test_qbittorrent_credentials_come_from_the_secret_when_asked(render: Render) -> None:
     docs = render({"syncd": {"wiring": {"qbittorrent": {"credentials": True}}}})
     main = syncd_yml(docs)["qbittorrent"]["main"]
     assert (main["username"], main["password"]) == ("QBITTORRENT_USERNAME", "QBITTORRENT_PASSWORD")
-    env = _syncd_env(docs)
+    env = syncd_env(docs)
     assert env["QBITTORRENT_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "application-api-keys"
     assert {"api-keys/QBITTORRENT_USERNAME", "api-keys/QBITTORRENT_PASSWORD"} <= _api_keys_fetched(docs)
-    assert "QBITTORRENT_PASSWORD" not in _syncd_env(render({}))
+    assert "QBITTORRENT_PASSWORD" not in syncd_env(render({}))
 
 
 def test_values_change_categories_root_folders_and_links(render: Render) -> None:
@@ -183,7 +178,7 @@ def test_a_link_exists_only_while_both_ends_are_enabled(render: Render) -> None:
     assert [a["target"] for a in config["prowlarr"]["main"]["applications"]] == ["sonarr.main"]
     assert [p["name"] for p in config["prowlarr"]["main"]["indexer_proxies"]] == ["Byparr"]
     docs = render({"syncd": {"wiring": {"plex": {"enabled": False}}}})
-    assert "plex" not in syncd_yml(docs) and "PLEX_TOKEN" not in _syncd_env(docs)
+    assert "plex" not in syncd_yml(docs) and "PLEX_TOKEN" not in syncd_env(docs)
     assert "api-keys/PLEX_TOKEN" not in _api_keys_fetched(docs)
     assert "connections" not in syncd_yml(docs)["sonarr"]["main"]
 
@@ -225,18 +220,6 @@ def test_no_secret_value_reaches_the_config_map(render: Render) -> None:
             assert line.split(":", 1)[1].strip().startswith(("!env ", "!env_var ")), line
 
 
-def _pod_environment(docs: list[dict[str, Any]]) -> dict[str, str]:
-    """The syncd container's variables as the pod would see them, a stand-in for each secret."""
-    env: dict[str, str] = {}
-    for name, entry in _syncd_env(docs).items():
-        if "value" in entry:
-            env[name] = entry["value"]
-        else:
-            ref = entry["valueFrom"]["secretKeyRef"]
-            env[name] = f"{ref['name']}-{ref['key']}-0123456789abcdef".lower()
-    return env
-
-
 def _validate(
     docs: list[dict[str, Any]],
     tmp_path: Path,
@@ -248,7 +231,7 @@ def _validate(
     `unset` variables: its exit code, stdout and stderr."""
     path = tmp_path / "syncd.yml"
     path.write_text(syncd_yml_text(docs), encoding="utf-8")
-    for key, value in _pod_environment(docs).items():
+    for key, value in pod_environment(docs).items():
         if key in unset:
             monkeypatch.delenv(key, raising=False)
         else:
@@ -305,7 +288,7 @@ def test_an_unset_plex_token_leaves_the_rest_of_the_default_wiring_valid(
     unset the rendered default still loads (`!env_var PLEX_TOKEN ""`), and the Sonarr and Radarr
     Plex connections are skipped with a warning that says why (the plan skips Plex itself)."""
     docs = render({})
-    assert "PLEX_TOKEN" in _pod_environment(docs)
+    assert "PLEX_TOKEN" in pod_environment(docs)
     code, out, err = _validate(docs, tmp_path, monkeypatch, guides_url, unset=("PLEX_TOKEN",))
     assert code == 0, err
     skipped = [line for line in out.splitlines() if "warning: connections: skipped" in line]
