@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,6 +16,7 @@ import httpx
 import pytest
 
 from syncd.simulator import SimulatedServarr
+from syncd.simulator.loopback import _Server
 
 from .openapi import OpenApiValidator, RequestBodyMismatch
 
@@ -683,3 +686,15 @@ def test_openapi_validator_can_enforce_closed_objects() -> None:
     with pytest.raises(RequestBodyMismatch, match="Additional properties"):
         strict("POST", "/api/v3/tag", {"label": "x", "colour": "red"})
     OpenApiValidator("radarr")("POST", "/api/v3/tag", {"label": "x", "colour": "red"})
+
+
+def test_connections_have_nagle_off_like_kestrel() -> None:
+    """Kestrel answers without Nagle's algorithm (NoDelay defaults true); with it on, every
+    kept-alive answer of `http.server` waits ~40 ms for the client's delayed ACK."""
+    with (
+        _Server(("127.0.0.1", 0), BaseHTTPRequestHandler) as server,
+        socket.create_connection(server.server_address[:2]),
+    ):
+        accepted, _ = server.get_request()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
