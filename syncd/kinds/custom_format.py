@@ -21,8 +21,8 @@ from syncd.kinds.base import (
     Context,
     EntryModel,
     Found,
-    Request,
     Resolved,
+    RestCollection,
     ShapeError,
     Wanted,
     Wants,
@@ -57,8 +57,9 @@ def _dump(cf: CustomFormat) -> dict[str, Any]:
     return dumped
 
 
-class CustomFormatKind:
+class CustomFormatKind(RestCollection):
     name: ClassVar[str] = "custom_format"
+    endpoint: ClassVar[str] = ENDPOINT
     services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
     section: ClassVar[str] = "custom_formats"
     entry: ClassVar[type[EntryModel]] = EntryModel
@@ -101,20 +102,8 @@ class CustomFormatKind:
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
 
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        if action == "delete":
-            assert found is not None
-            return Request("DELETE", f"{ENDPOINT}/{found.id}")
-        assert wanted is not None
-        cf = CustomFormat.model_validate(wanted.value)
-        if action == "create":
-            return Request("POST", ENDPOINT, servarr_json.custom_format_to_api(cf))
-        assert found is not None
-        return Request("PUT", f"{ENDPOINT}/{found.id}", servarr_json.custom_format_to_api(cf, base=found.raw))
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        return servarr_json.custom_format_to_api(CustomFormat.model_validate(wanted.value))
+
+    def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
+        return servarr_json.custom_format_to_api(CustomFormat.model_validate(wanted.value), base=found.raw)

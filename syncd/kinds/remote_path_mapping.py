@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import Context, EntryModel, Found, Request, Resolved, Wanted, Wants, object_list
+from syncd.kinds.base import Context, EntryModel, Found, Resolved, RestCollection, Wanted, Wants, object_list
 
 ENDPOINT = "remotepathmapping"
 _ABSOLUTE = re.compile(r"^(/|[A-Za-z]:[\\/]|\\\\)")
@@ -59,8 +59,9 @@ def identity(host: str, remote_path: str) -> str:
     return f"{host}:{clean(remote_path)}"
 
 
-class RemotePathMapping:
+class RemotePathMapping(RestCollection):
     name: ClassVar[str] = "remote_path_mapping"
+    endpoint: ClassVar[str] = ENDPOINT
     services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
     section: ClassVar[str] = "remote_path_mappings"
     entry: ClassVar[type[EntryModel]] = RemotePathMappingEntry
@@ -127,24 +128,12 @@ class RemotePathMapping:
     def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
         return frozenset()
 
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        if action == "delete":
-            assert found is not None
-            return Request("DELETE", f"{ENDPOINT}/{found.id}")
-        assert wanted is not None
-        body: dict[str, Any] = {
+    def create_body(self, wanted: Wanted, resolved: Resolved, reads: Mapping[str, Any]) -> Any:
+        return {
             "host": wanted.value["host"],
             "remotePath": as_directory(wanted.value["remote_path"]),
             "localPath": as_directory(wanted.value["local_path"]),
         }
-        if action == "create":
-            return Request("POST", ENDPOINT, body)
-        assert found is not None
-        return Request("PUT", f"{ENDPOINT}/{found.id}", {"id": found.id, **body})
+
+    def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
+        return {"id": found.id, **self.create_body(wanted, resolved, {})}
