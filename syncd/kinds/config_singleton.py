@@ -4,7 +4,8 @@ object with the configured API fields set (the server resets anything a PUT leav
 The fields come from the resolved desired instance (`Context.desired`); a field the server's
 object does not have is an error at plan time, since the server would silently drop it.
 
-A concrete kind names `name`, `endpoint` and which `DesiredInstance` field holds its values.
+A concrete kind names `name`, `endpoint` and which `DesiredInstance` field holds its values
+(`desired_fields`), or reads its own config section by overriding `entry` and `wanted`.
 """
 
 from __future__ import annotations
@@ -80,9 +81,12 @@ class ConfigSingleton:
         reads: Mapping[str, Any],
         planned: Mapping[str, tuple[Planned, ...]],
     ) -> Wanted | tuple[Diagnostic, ...]:
-        unknown = sorted(k for k in wanted.value if found is not None and k not in found.raw)
-        if unknown:
-            return (Diagnostic(location="", message=f"the server has no field(s) {', '.join(unknown)}"),)
+        live = found.raw if found is not None else {}
+        missing = sorted(set(wanted.value) - set(live))
+        if missing:
+            has = ", ".join(sorted(k for k in live if k != "id"))
+            message = f"{self.section}: this server has no {', '.join(missing)} (it has {has})"
+            return (Diagnostic(location=wanted.origin, message=message),)
         return wanted
 
     def request(

@@ -19,7 +19,8 @@ from pydantic import ConfigDict, ValidationError
 
 from syncd.config.model import ResourceEntry
 from syncd.errors import Diagnostic
-from syncd.kinds.base import Context, EntryModel, Found, Planned, Request, Resolved, ShapeError, Wanted, Wants
+from syncd.kinds.base import Context, EntryModel, Wanted, Wants
+from syncd.kinds.config_singleton import ConfigSingleton
 
 ENDPOINT = "config/downloadclient"
 # `DownloadClientConfigResource` of Sonarr v4 and Radarr v5: key -> type.
@@ -46,17 +47,10 @@ class DownloadClientConfigEntry(EntryModel):
     model_config = ConfigDict(frozen=True, extra="allow", strict=True)
 
 
-class DownloadClientConfig:
+class DownloadClientConfig(ConfigSingleton):
     name: ClassVar[str] = "download_client_config"
-    services: ClassVar[frozenset[str]] = frozenset({"sonarr", "radarr"})
-    section: ClassVar[str] = "download_client_config"
+    endpoint: ClassVar[str] = ENDPOINT
     entry: ClassVar[type[EntryModel]] = DownloadClientConfigEntry
-    depends_on: ClassVar[tuple[str, ...]] = ()
-    reads: ClassVar[tuple[str, ...]] = (ENDPOINT,)
-    sensitive: ClassVar[frozenset[str]] = frozenset()
-    replace_on: ClassVar[frozenset[str]] = frozenset()
-    singleton: ClassVar[bool] = True
-    fixed: ClassVar[bool] = True
 
     def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         known = KEYS[context.service]
@@ -81,51 +75,6 @@ class DownloadClientConfig:
             return Wants(diagnostics=tuple(problems))
         settings = dict(sorted(value.items()))
         return Wants(objects=(Wanted(key="", name=self.name, value=settings, origin=origin),))
-
-    def found(self, reads: Mapping[str, Any]) -> tuple[Found, ...]:
-        reply = reads.get(ENDPOINT)
-        if not isinstance(reply, Mapping):
-            raise ShapeError(ENDPOINT, "expected a JSON object")
-        if not isinstance(reply.get("id"), int):
-            raise ShapeError(ENDPOINT, "the object has no id")
-        return (Found(id=None, name=self.name, raw=reply, value=reply),)
-
-    def essence(self, found: Found, wanted: Wanted | None) -> Mapping[str, Any]:
-        keys = wanted.value if wanted is not None else found.value
-        return {k: found.value.get(k) for k in keys if k != "id"}
-
-    def sensitive_in(self, reads: Mapping[str, Any]) -> frozenset[str]:
-        return frozenset()
-
-    def settle(
-        self,
-        wanted: Wanted,
-        found: Found | None,
-        reads: Mapping[str, Any],
-        planned: Mapping[str, tuple[Planned, ...]],
-    ) -> Wanted | tuple[Diagnostic, ...]:
-        live = found.raw if found is not None else {}
-        missing = sorted(set(wanted.value) - set(live))
-        if missing:
-            has = ", ".join(sorted(k for k in live if k != "id"))
-            return (
-                Diagnostic(
-                    wanted.origin, f"{self.section}: this server has no {', '.join(missing)} (it has {has})"
-                ),
-            )
-        return wanted
-
-    def request(
-        self,
-        action: str,
-        wanted: Wanted | None,
-        found: Found | None,
-        resolved: Resolved,
-        reads: Mapping[str, Any],
-    ) -> Request:
-        assert wanted is not None and found is not None and action == "update"
-        config_id = found.raw["id"]
-        return Request("PUT", f"{ENDPOINT}/{config_id}", {**found.raw, **wanted.value})
 
 
 def _problem(key: str, value: Any, known: Mapping[str, type]) -> str | None:

@@ -109,9 +109,10 @@ def test_a_singleton_field_the_server_lacks_is_an_error_at_plan_time() -> None:
     )
     result = engine.plan_kind(state, Ownership(), instance="sonarr.main")
     assert result.changes == []
-    assert [(d.location, d.message) for d in result.diagnostics] == [
-        ("sonarr.main.media_naming", "the server has no field(s) renameMovies")
-    ]
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.location == "sonarr.main.media_naming"
+    assert diagnostic.message.startswith("media_naming: this server has no renameMovies (it has "), diagnostic
+    assert "standardEpisodeFormat" in diagnostic.message, "names what this server does have"
 
 
 def test_a_size_change_to_unlimited_diffs_each_field_and_equal_sizes_round_to_one_decimal() -> None:
