@@ -235,14 +235,15 @@ def main(
     if level and level not in LEVELS:
         print(f"Error: SYNCD_LOG_LEVEL={level!r} is not one of {', '.join(LEVELS)}", file=err)
         return EXIT_ERROR
-    from syncd.lean_imports import skip_unused_extras
+    from syncd.lean_imports import loading_for_good, skip_unused_extras
 
-    skip_unused_extras()
-    import asyncio
+    with loading_for_good():
+        skip_unused_extras()
+        import asyncio
 
-    from syncd import app
-    from syncd.errors import SyncdError, ValidationFailed
-    from syncd.logs import configure_logging
+        from syncd import app
+        from syncd.errors import SyncdError, ValidationFailed
+        from syncd.logs import configure_logging
 
     daemon = args.command == "run"
     configure_logging(

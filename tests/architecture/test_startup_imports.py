@@ -76,3 +76,23 @@ def test_plan_imports_no_optional_extras_of_its_libraries(tmp_path: Path) -> Non
     assert loaded(modules, "structlog") and loaded(modules, "httpx")
     for extra in ("click", "pygments", "rich"):
         assert not loaded(modules, extra), f"`syncd plan` imported {extra}"
+
+
+def test_plan_freezes_the_modules_it_loaded_and_still_collects_garbage(tmp_path: Path) -> None:
+    """The objects a command's imports create are frozen out of garbage collection (see
+    `syncd.lean_imports.loading_for_good`); collection itself stays on."""
+    probe = (
+        "import gc, sys\nfrom syncd import cli\n"
+        "cli.main(['plan', '-c', sys.argv[1]], stdout=sys.stderr)\n"
+        "print(gc.isenabled(), gc.get_freeze_count())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "missing.yml")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    enabled, frozen = done.stdout.split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000, "the modules `syncd plan` loaded are not frozen"
