@@ -119,10 +119,11 @@ class Runner:
         self.git_log = git_log
 
         self.cpu: list[float] = []
+        self.codes: list[int] = []
 
     def once(self, *args: str, expect: Sequence[int] = (0,)) -> tuple[float, int]:
         """Wall seconds of one `syncd ARGS` process and the git subprocesses it started; its
-        CPU seconds (git's included) are appended to `cpu`."""
+        CPU seconds (git's included) are appended to `cpu`, its exit code to `codes`."""
         self.git_log.write_text("", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
@@ -132,6 +133,7 @@ class Runner:
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        self.codes.append(done.returncode)
         if done.returncode not in expect:
             raise SystemExit(f"syncd {' '.join(args)} exited {done.returncode}:\n{done.stdout}{done.stderr}")
         gits = len(self.git_log.read_text(encoding="utf-8").splitlines())
