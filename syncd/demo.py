@@ -44,6 +44,7 @@ qbittorrent:
     categories:
       tv: /data/downloads/tv
       movies: /data/downloads/movies
+      prowlarr: /data/downloads/prowlarr   # Prowlarr's own download client
 plex:
   demo:
     base_url: {plex_url}

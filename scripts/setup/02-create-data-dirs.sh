@@ -9,7 +9,7 @@ usage() {
   cat <<'USAGE'
 Usage: 02-create-data-dirs.sh [--root DIR] [--uid UID] [--gid GID]
 
-Creates <root>/library/{tvshows,movies}, <root>/downloads/{tv,movies}, <root>/backups/postgres
+Creates <root>/library/{tvshows,movies}, <root>/downloads/{tv,movies,prowlarr}, <root>/backups/postgres
 and <root>/config/{plex,sonarr,radarr,prowlarr,qbittorrent,postgres,samba,syncd}, owned by
 UID:GID (fsGroup does not apply to hostPath volumes). The library folders are the chart's
 default root folders and Plex library paths: Sonarr and Radarr refuse a root folder that does
@@ -36,7 +36,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 dirs=("$root/library" "$root/library/tvshows" "$root/library/movies" "$root/downloads"
-  "$root/downloads/tv" "$root/downloads/movies" "$root/backups/postgres")
+  "$root/downloads/tv" "$root/downloads/movies" "$root/downloads/prowlarr" "$root/backups/postgres")
 for app in plex sonarr radarr prowlarr qbittorrent postgres samba syncd; do
   dirs+=("$root/config/$app")
 done

@@ -455,7 +455,11 @@ def test_syncd_binds_qbittorrent_to_the_vpn_interface_and_saves_under_data(rende
                 "save_path": "/data/downloads",
                 "auto_tmm_enabled": True,
             },
-            "categories": {"tv": "/data/downloads/tv", "movies": "/data/downloads/movies"},
+            "categories": {
+                "tv": "/data/downloads/tv",
+                "movies": "/data/downloads/movies",
+                "prowlarr": "/data/downloads/prowlarr",
+            },
         }
     }
     override = {"syncd": {"qbittorrent": {"preferences": {"current_network_interface": "eth0"}}}}

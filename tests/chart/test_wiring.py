@@ -48,11 +48,17 @@ def test_every_instance_is_reached_by_its_in_cluster_service(render: Render) -> 
         assert isinstance(config[app]["main"]["api_key"], EnvTag)
 
 
-def test_qbittorrent_has_tv_and_movies_categories_under_downloads(render: Render) -> None:
+def test_qbittorrent_has_tv_movies_and_prowlarr_categories_under_downloads(render: Render) -> None:
     # qBittorrent WebUI API v2: a category's savePath applies to a torrent only under automatic
     # torrent management (preferences `auto_tmm_enabled`); `save_path` is the default save path.
+    # Prowlarr's download client category gets its folder from the chart, not from Prowlarr's
+    # save-time test (which would create it with no save path).
     main = syncd_yml(render({}))["qbittorrent"]["main"]
-    assert main["categories"] == {"tv": "/data/downloads/tv", "movies": "/data/downloads/movies"}
+    assert main["categories"] == {
+        "tv": "/data/downloads/tv",
+        "movies": "/data/downloads/movies",
+        "prowlarr": "/data/downloads/prowlarr",
+    }
     assert main["preferences"]["auto_tmm_enabled"] is True
     assert main["preferences"]["save_path"] == "/data/downloads"
     assert main["preferences"]["current_network_interface"] == "protonwire0"
@@ -157,7 +163,7 @@ def test_values_change_categories_root_folders_and_links(render: Render) -> None
     assert config["qbittorrent"]["main"]["categories"] == {
         "movies": "/data/downloads/movies",
         "series": "/data/downloads/series",
-    }
+    }, "no Prowlarr category without its download client"
     sonarr, radarr, prowlarr = (config[a]["main"] for a in ("sonarr", "radarr", "prowlarr"))
     assert sonarr["root_folders"] == ["/data/library/tv", "/data/library/anime"]
     assert sonarr["download_clients"][0]["fields"] == {"tvCategory": "series"}
@@ -315,3 +321,31 @@ def test_syncd_validate_can_fail_on_the_rendered_wiring(
     code, _, err = _validate(render(values), tmp_path, monkeypatch, guides_url)
     assert code == 1
     assert "qbittorrent.main" in err
+
+
+@pytest.mark.parametrize(
+    ("qbittorrent", "expected"),
+    [
+        (
+            {},
+            {
+                "tv": "/data/downloads/tv",
+                "movies": "/data/downloads/movies",
+                "grabs": "/data/downloads/grabs",
+            },
+        ),
+        (
+            {"categories": {"grabs": "/data/torrents/grabs"}},
+            {"tv": "/data/downloads/tv", "movies": "/data/downloads/movies", "grabs": "/data/torrents/grabs"},
+        ),
+        ({"categories": None}, None),
+    ],
+)
+def test_prowlarrs_category_follows_its_download_client_unless_the_values_name_it(
+    render: Render, qbittorrent: dict[str, Any], expected: dict[str, str] | None
+) -> None:
+    values = {
+        "syncd": {"wiring": {"qbittorrent": qbittorrent, "prowlarr": {"downloadClientCategory": "grabs"}}}
+    }
+    main = syncd_yml(render(values))["qbittorrent"]["main"]
+    assert main.get("categories") == expected

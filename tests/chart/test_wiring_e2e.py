@@ -113,14 +113,13 @@ def test_the_default_syncd_yml_wires_the_simulated_stack_and_then_converges(
     qbt_host, qbt_port = _service(docs, "qbittorrent")
     plex_host, _ = _service(docs, "plex")
 
-    # (1) qBittorrent: tv and movies categories under /data/downloads. The chart keeps no
-    # category for Prowlarr's download client: Prowlarr's save-time test creates its "prowlarr"
-    # with no save path (qBittorrent's default, /data/downloads).
+    # (1) qBittorrent: tv and movies categories under /data/downloads, and one for Prowlarr's
+    # own download client (else Prowlarr's save-time test would create it with no save path).
     categories = stack.qbittorrent.categories.rows
     assert {name: row["savePath"] for name, row in categories.items()} == {
         "tv": "/data/downloads/tv",
         "movies": "/data/downloads/movies",
-        "prowlarr": "",
+        "prowlarr": "/data/downloads/prowlarr",
     }
     assert stack.qbittorrent.preferences["save_path"] == "/data/downloads"
 

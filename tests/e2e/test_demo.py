@@ -21,6 +21,7 @@ def test_demo_plans_applies_and_converges(tmp_path: Path) -> None:
     for address in (
         'qbittorrent.demo.category["tv"]',
         'qbittorrent.demo.category["movies"]',
+        'qbittorrent.demo.category["prowlarr"]',
         'sonarr.demo.root_folder["/data/library/tvshows"]',
         'sonarr.demo.download_client["qBittorrent"]',
         'sonarr.demo.connection["Plex"]',

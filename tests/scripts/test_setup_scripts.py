@@ -249,7 +249,13 @@ def test_data_dirs_are_created_for_every_app(tools: dict[str, str], tmp_path: Pa
     # must exist (Sonarr/Sonarr src/Sonarr.Api.V3/RootFolders/RootFolderController.cs validates
     # the path with PathExistsValidator and FolderWritableValidator),
     # and qBittorrent's category save paths.
-    for folder in ("library/tvshows", "library/movies", "downloads/tv", "downloads/movies"):
+    for folder in (
+        "library/tvshows",
+        "library/movies",
+        "downloads/tv",
+        "downloads/movies",
+        "downloads/prowlarr",
+    ):
         assert (root / folder).is_dir(), folder
     assert stat.S_IMODE((root / "config" / "postgres").stat().st_mode) == 0o700
 

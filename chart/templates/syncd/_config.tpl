@@ -119,7 +119,14 @@ ever written into the ConfigMap.
 {{- $_ := set $main "username" "!env QBITTORRENT_USERNAME" -}}
 {{- $_ := set $main "password" "!env QBITTORRENT_PASSWORD" -}}
 {{- end -}}
-{{- if $qw.categories }}{{ $_ := set $main "categories" (deepCopy $qw.categories) }}{{ end -}}
+{{- $categories := deepCopy ($qw.categories | default dict) -}}
+{{- /* Prowlarr's own download client gets a folder for its category too, unless the values name
+it or turn categories off (`categories: null`). */ -}}
+{{- $prowlarrCategory := and .Values.prowlarr.enabled $w.prowlarr.downloadClientCategory -}}
+{{- if and $categories $prowlarrCategory (not (hasKey $categories $prowlarrCategory)) -}}
+{{- $_ := set $categories $prowlarrCategory (printf "/data/downloads/%s" $prowlarrCategory) -}}
+{{- end -}}
+{{- if $categories }}{{ $_ := set $main "categories" $categories }}{{ end -}}
 {{- $_ := set $cfg "qbittorrent" (dict "main" $main) -}}
 {{- end -}}
 
