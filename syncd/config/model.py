@@ -158,6 +158,15 @@ class QualityProfileConfig(Frozen):
     origin: Origin = UNKNOWN_ORIGIN
 
 
+class ProfileRename(Frozen):
+    """A Configarr `renameQualityProfiles` / `cloneQualityProfiles` entry: the profiles named
+    `old` (their config name, else their guide profile's) are renamed, or copied, to `new`."""
+
+    old: str
+    new: str
+    origin: Origin = UNKNOWN_ORIGIN
+
+
 class QualitySizeOverride(Frozen):
     """Explicit sizes for one quality. `None` leaves a value to the guide; `unlimited` is the cap."""
 
@@ -283,6 +292,10 @@ class InstanceConfig(ServiceConfig):
     custom_formats: tuple[CustomFormatEntry, ...] = ()
     custom_format_groups: CfGroupsConfig = CfGroupsConfig()
     quality_profiles: tuple[QualityProfileConfig, ...] = ()
+    # Configarr `renameQualityProfiles`, then `cloneQualityProfiles`, each in order: applied once
+    # guide profiles have their names (`syncd.desired.renames`).
+    profile_renames: tuple[ProfileRename, ...] = ()
+    profile_clones: tuple[ProfileRename, ...] = ()
     quality_definition: QualityDefinitionConfig | None = None
     media_naming: MediaNamingConfig | None = None
     media_management: MediaManagementConfig | None = None

@@ -17,6 +17,7 @@ from syncd.desired.custom_formats import collect_requests, desired_custom_format
 from syncd.desired.diagnostics import Diagnostics
 from syncd.desired.naming import resolve_media_management, resolve_naming
 from syncd.desired.profiles import build_profiles
+from syncd.desired.renames import apply_renames
 from syncd.desired.scores import profile_scores
 from syncd.desired.sizes import resolve_sizes
 from syncd.desired.slots import plan_slots
@@ -52,6 +53,7 @@ def resolve_instance(
 ) -> DesiredInstance:
     """What `instance` wants on its server. Local CFs replace guide CFs with the same trash_id."""
     diags = Diagnostics(instance.address)
+    instance = apply_renames(instance, catalog, diags)
     local_custom_formats = {**(local_custom_formats or {}), **inline_custom_formats(instance, diags)}
     available = {**catalog.custom_formats, **local_custom_formats}
     slots = plan_slots(instance, catalog, diags)

@@ -152,11 +152,12 @@ PROFILES = """
 """
 
 
-def test_rename_then_clone_profiles_and_their_scores(write: Write) -> None:
+def test_renames_and_clones_are_carried_in_order_to_the_desired_stage(write: Write) -> None:
+    """They may name a guide profile by its guide name: `syncd.desired.renames` applies them."""
     (inst,) = load_config(write("config.yml", PROFILES), env={}).instances
-    assert [p.name for p in inst.quality_profiles if p.trash_id is None] == ["New", "Copy"]
-    ((targets),) = [e.assign_scores_to for e in inst.custom_formats]
-    assert [(t.name, t.score) for t in targets] == [("New", 5), ("Copy", 5)]
+    assert [p.name for p in inst.quality_profiles if p.trash_id is None] == ["Old"]
+    assert [(r.old, r.new, r.origin.line) for r in inst.profile_renames] == [("Old", "New", 23)]
+    assert [(r.old, r.new, r.origin.line) for r in inst.profile_clones] == [("New", "Copy", 24)]
 
 
 def test_auto_group_selection_per_include_over_the_instance_default(write: Write) -> None:

@@ -230,3 +230,81 @@ def test_recyclarr_config_folder_converges(
         "radarr.hd-bluray-web",
     }
     assert "No changes." in run("plan", "-c", str(folder)).out
+
+
+ANIME = "20e0fc959f1f1704bed501f23bdae76f"
+CONFIGARR_RENAMES = f"""\
+trashGuideUrl: {{guides}}
+recyclarrConfigUrl: {{templates}}
+sonarr:
+  main:
+    base_url: {{url}}
+    api_key: !env SONARR_KEY
+    include:
+      - template: {ANIME}  # [Anime] Remux-1080p
+        source: TRASH
+    custom_formats:
+      - trash_ids:
+          - 32b367365729d530ca1c124a0b180c64  # Bad Dual Groups
+        assign_scores_to:
+          - name: "[Anime] Remux-1080p"
+            score: -5000
+    renameQualityProfiles:
+      - from: "[Anime] Remux-1080p"
+        to: Anime
+    cloneQualityProfiles:
+      - from: Anime
+        to: Anime (copy)
+    delete_unmanaged_custom_formats:
+      enabled: false
+"""
+
+
+def test_configarr_renames_and_clones_a_trash_profile_and_converges(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr, guides_url: str, templates_url: str
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIGARR_RENAMES.format(guides=guides_url, templates=templates_url, url=sonarr.url))
+    first = converge(config, sonarr)
+    assert {"Anime", "Anime (copy)"} <= created(first, "quality_profile")
+    names = {p["name"] for p in sonarr.state.quality_profiles.values()}
+    assert "[Anime] Remux-1080p" not in names
+    cfs = guide_cfs("sonarr")
+    guide = guide_profile("sonarr", ANIME)
+    for name in ("Anime", "Anime (copy)"):
+        scores = server_scores(sonarr, name)
+        assert scores["Bad Dual Groups"] == -5000
+        for trash_id in guide["formatItems"].values():
+            expected = cfs[trash_id].get("trash_scores", {}).get(guide["trash_score_set"])
+            if expected is not None and trash_id != "32b367365729d530ca1c124a0b180c64":
+                assert scores[cfs[trash_id]["name"]] == expected, (name, cfs[trash_id]["name"])
+        profile = next(p for p in sonarr.state.quality_profiles.values() if p["name"] == name)
+        assert (profile["cutoffFormatScore"], profile["minFormatScore"]) == (
+            guide["cutoffFormatScore"],
+            guide["minFormatScore"],
+        )
+
+
+def test_renaming_then_cloning_a_synced_trash_profile_keeps_the_server_profile(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr, guides_url: str, templates_url: str
+) -> None:
+    """Users add the keys to a config already synced: the rename renames the server's profile
+    in place (same id), and the clone leaves it in place too."""
+    config = tmp_path / "config.yml"
+    text = CONFIGARR_RENAMES.format(guides=guides_url, templates=templates_url, url=sonarr.url)
+    rename, clone = text.index("    renameQualityProfiles:"), text.index("    cloneQualityProfiles:")
+    end = text.index("    delete_unmanaged_custom_formats:")
+    steps = [
+        (text[:rename] + text[end:], "[Anime] Remux-1080p", {"[Anime] Remux-1080p"}),
+        (text[:clone] + text[end:], "Anime", set()),
+        (text, "Anime", {"Anime (copy)"}),
+    ]
+    first_id = None
+    for body, name, made in steps:
+        config.write_text(body)
+        assert created(converge(config, sonarr), "quality_profile") == made
+        (profile_id,) = [p["id"] for p in sonarr.state.quality_profiles.values() if p["name"] == name]
+        first_id = first_id or profile_id
+        assert profile_id == first_id
+    names = {p["name"] for p in sonarr.state.quality_profiles.values()}
+    assert {"Anime", "Anime (copy)"} <= names and "[Anime] Remux-1080p" not in names

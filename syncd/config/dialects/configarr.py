@@ -9,7 +9,9 @@ resource sections (`syncd.config.dialects.configarr_wiring`). Configarr's meanin
 `delete_unmanaged_custom_formats` deletes every CF not managed, `custom_format_groups` is a
 list of `{trash_guide, assign_scores_to}`, and `upgrade.min_format_score` is the minimum
 upgrade score. `include: {template: <trash_id>, source: TRASH}` becomes a guide-backed profile
-or a quality-definition type (`trash_include_fragment`).
+or a quality-definition type (`trash_include_fragment`). `renameQualityProfiles` and
+`cloneQualityProfiles` are carried as they are: they may name a guide profile by the guide's
+name, which only `syncd.desired.renames` knows.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from syncd.config.dialects import (
     Document,
     InstanceNode,
     check_keys,
-    configarr_profiles,
     configarr_wiring,
     fail,
     get_bool,
@@ -58,6 +59,7 @@ from syncd.config.model import (
     InstanceConfig,
     MediaManagementConfig,
     MediaNamingConfig,
+    ProfileRename,
     QualityDefinitionConfig,
     QualityProfileConfig,
     QualitySizeOverride,
@@ -242,17 +244,16 @@ def parse_instance(inst: InstanceNode) -> InstanceConfig:
     groups = _custom_format_groups(node).model_copy(
         update={"auto_selection": _auto_selection(node, profile_nodes)}
     )
-    profiles, formats, groups = configarr_profiles.rename_and_clone(
-        node, tuple(_profile(p) for p in profile_nodes), _custom_formats(node), groups
-    )
     return InstanceConfig(
         service=inst.service,
         name=inst.name,
         base_url=base_url.rstrip("/"),
         api_key=SecretStr(api_key),
-        custom_formats=formats,
+        custom_formats=_custom_formats(node),
         custom_format_groups=groups,
-        quality_profiles=profiles,
+        quality_profiles=tuple(_profile(p) for p in profile_nodes),
+        profile_renames=_renames(node, "renameQualityProfiles"),
+        profile_clones=_renames(node, "cloneQualityProfiles"),
         quality_definition=_quality_definition(node),
         media_naming=_media_naming(node),
         media_management=_media_management(node),
@@ -262,6 +263,22 @@ def parse_instance(inst: InstanceNode) -> InstanceConfig:
         unmanaged_deletes=wiring.unmanaged,
         origin=node.origin,
     )
+
+
+def _renames(node: YamlMap, key: str) -> tuple[ProfileRename, ...]:
+    """`renameQualityProfiles` / `cloneQualityProfiles`: `[{from, to}]`, applied in the desired
+    stage, where guide profiles have their names."""
+    entries = []
+    for item in list_maps(get_list(node, key), key):
+        check_keys(item, ("from", "to"), strict=False, where=key)
+        entries.append(
+            ProfileRename(
+                old=require_str(item, "from", f"a {key} entry"),
+                new=require_str(item, "to", f"a {key} entry"),
+                origin=item.origin,
+            )
+        )
+    return tuple(entries)
 
 
 def _definitions(node: YamlMap) -> tuple[ResourceEntry, ...]:
