@@ -14,6 +14,9 @@ later errors can name where a value was written. Tags resolved here:
 Tag values are returned as `Sensitive` strings so error messages never print them. Duplicate keys
 and invalid YAML are `ConfigError`s naming file:line(:column).
 
+Files are parsed by libyaml when PyYAML has it (ten times faster); a file it rejects is parsed
+again by PyYAML's own parser, so every error is worded and placed as PyYAML reports it.
+
 Plain scalars follow the YAML 1.2 core schema, as Recyclarr and Configarr read them: only
 `true`/`false` are booleans, `017` is 17 (octal is `0o17`), `1:30` and `2024-01-01` stay text.
 PyYAML implements YAML 1.1 (where `on` is true, `1:30` is 90 and dates are dates), so the
@@ -24,9 +27,9 @@ from __future__ import annotations
 
 import glob
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -179,23 +182,47 @@ def _core_float(text: str) -> float:
     return float(text)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with the YAML 1.2 core schema, building YamlMap/YamlList with origins,
-    rejecting duplicate keys, resolving tags."""
+class _Tagged(yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """The safe constructor with the YAML 1.2 core schema, building YamlMap/YamlList with
+    origins, rejecting duplicate keys, resolving tags: what both loaders below build with."""
 
     yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
-
-    def __init__(self, text: str, *, path: Path, env: Mapping[str, str], secrets: Secrets) -> None:
-        super().__init__(text)
-        self.path = path
-        self.env = env
-        self.secrets = secrets
+    path: Path
+    env: Mapping[str, str]
+    secrets: Secrets
 
     def origin(self, node: yaml.Node) -> Origin:
         return Origin(file=str(self.path), line=node.start_mark.line + 1)
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
+class _Loader(_Tagged, yaml.SafeLoader):
+    """On PyYAML's own parser (Python): the one whose error messages `read_yaml` reports."""
+
+
+class _Reading(Protocol):
+    """A loader of either parser, as `read_yaml` drives it."""
+
+    path: Path
+    env: Mapping[str, str]
+    secrets: Secrets
+
+    def get_single_data(self) -> Any: ...
+
+    def dispose(self) -> None: ...
+
+
+# libyaml's parser (C), when PyYAML was built with it (its wheels are): the same nodes and
+# positions as PyYAML's own, about ten times faster (3 ms less for each config file read).
+_FAST_LOADER: Callable[[str], _Reading] = _Loader
+if yaml.__with_libyaml__:
+
+    class _CLoader(_Tagged, yaml.CSafeLoader):
+        """On libyaml's parser."""
+
+    _FAST_LOADER = _CLoader
+
+
+def _construct_map(loader: _Tagged, node: yaml.MappingNode) -> YamlMap:
     seen: dict[object, int] = {}
     for key_node, _ in node.value:
         if key_node.tag == _MERGE_TAG:
@@ -217,20 +244,20 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
     return result
 
 
-def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+def _construct_list(loader: _Tagged, node: yaml.SequenceNode) -> YamlList:
     result = YamlList(loader.origin(node))
     for item in node.value:
         result.add(loader.construct_object(item, deep=True), loader.origin(item))
     return result
 
 
-def _scalar_text(loader: _Loader, node: yaml.Node, kind: str) -> str:
+def _scalar_text(loader: _Tagged, node: yaml.Node, kind: str) -> str:
     if not isinstance(node, yaml.ScalarNode):
         raise ConfigError(f"{loader.origin(node)}: !!{kind} needs a plain value")
     return str(node.value)
 
 
-def _construct_int(loader: _Loader, node: yaml.Node) -> YamlInt:
+def _construct_int(loader: _Tagged, node: yaml.Node) -> YamlInt:
     text = _scalar_text(loader, node, "int")
     if not _CORE_INT.match(text):
         raise ConfigError(f"{loader.origin(node)}: {text!r} is not an integer")
@@ -239,7 +266,7 @@ def _construct_int(loader: _Loader, node: yaml.Node) -> YamlInt:
     return number
 
 
-def _construct_float(loader: _Loader, node: yaml.Node) -> YamlFloat:
+def _construct_float(loader: _Tagged, node: yaml.Node) -> YamlFloat:
     text = _scalar_text(loader, node, "float")
     if not (_CORE_FLOAT.match(text) or _CORE_INT.match(text)):
         raise ConfigError(f"{loader.origin(node)}: {text!r} is not a number")
@@ -248,13 +275,13 @@ def _construct_float(loader: _Loader, node: yaml.Node) -> YamlFloat:
     return number
 
 
-def _tag_argument(loader: _Loader, node: yaml.Node, tag: str) -> str:
+def _tag_argument(loader: _Tagged, node: yaml.Node, tag: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
         raise ConfigError(f"{loader.origin(node)}: {tag} needs a name after it")
     return str(node.value).strip()
 
 
-def _construct_secret(loader: _Loader, node: yaml.Node) -> Sensitive:
+def _construct_secret(loader: _Tagged, node: yaml.Node) -> Sensitive:
     name = _tag_argument(loader, node, "!secret")
     value = loader.secrets.get(name)
     if value is None:
@@ -262,7 +289,7 @@ def _construct_secret(loader: _Loader, node: yaml.Node) -> Sensitive:
     return Sensitive(value)
 
 
-def _construct_env(loader: _Loader, node: yaml.Node) -> Sensitive:
+def _construct_env(loader: _Tagged, node: yaml.Node) -> Sensitive:
     name = _tag_argument(loader, node, "!env")
     value = loader.env.get(name, "")
     if not value:
@@ -270,7 +297,7 @@ def _construct_env(loader: _Loader, node: yaml.Node) -> Sensitive:
     return Sensitive(value)
 
 
-def _construct_env_var(loader: _Loader, node: yaml.Node) -> Sensitive:
+def _construct_env_var(loader: _Tagged, node: yaml.Node) -> Sensitive:
     name, _, default = _tag_argument(loader, node, "!env_var").partition(" ")
     if default.strip() in ('""', "''"):
         return Sensitive(loader.env.get(name, ""))
@@ -282,7 +309,7 @@ def _construct_env_var(loader: _Loader, node: yaml.Node) -> Sensitive:
     return Sensitive(value)
 
 
-def _construct_file(loader: _Loader, node: yaml.Node) -> Sensitive:
+def _construct_file(loader: _Tagged, node: yaml.Node) -> Sensitive:
     target = Path(_tag_argument(loader, node, "!file")).expanduser()
     if not target.is_absolute():
         target = loader.path.parent / target
@@ -293,19 +320,22 @@ def _construct_file(loader: _Loader, node: yaml.Node) -> Sensitive:
 
 
 # The YAML 1.2 core schema's implicit types; int before float, since `17` matches both.
-_Loader.add_implicit_resolver(_NULL_TAG, _CORE_NULL, ["~", "n", "N", ""])
-_Loader.add_implicit_resolver(_BOOL_TAG, _CORE_BOOL, list("tTfF"))
-_Loader.add_implicit_resolver(_INT_TAG, _CORE_INT, _DIGITS)
-_Loader.add_implicit_resolver(_FLOAT_TAG, _CORE_FLOAT, [*_DIGITS, "."])
-_Loader.add_implicit_resolver(_MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-_Loader.add_constructor(_INT_TAG, _construct_int)
-_Loader.add_constructor(_FLOAT_TAG, _construct_float)
-_Loader.add_constructor("!secret", _construct_secret)
-_Loader.add_constructor("!env", _construct_env)
-_Loader.add_constructor("!env_var", _construct_env_var)
-_Loader.add_constructor("!file", _construct_file)
+_Tagged.add_implicit_resolver(_NULL_TAG, _CORE_NULL, ["~", "n", "N", ""])
+_Tagged.add_implicit_resolver(_BOOL_TAG, _CORE_BOOL, list("tTfF"))
+_Tagged.add_implicit_resolver(_INT_TAG, _CORE_INT, _DIGITS)
+_Tagged.add_implicit_resolver(_FLOAT_TAG, _CORE_FLOAT, [*_DIGITS, "."])
+_Tagged.add_implicit_resolver(_MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
+_Tagged.yaml_constructors = {
+    **_Tagged.yaml_constructors,
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG: _construct_map,
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG: _construct_list,
+    _INT_TAG: _construct_int,
+    _FLOAT_TAG: _construct_float,
+    "!secret": _construct_secret,
+    "!env": _construct_env,
+    "!env_var": _construct_env_var,
+    "!file": _construct_file,
+}
 
 
 def read_yaml(path: Path, *, env: Mapping[str, str], secrets: Secrets) -> Any:
@@ -314,14 +344,31 @@ def read_yaml(path: Path, *, env: Mapping[str, str], secrets: Secrets) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
-    loader = _Loader(text, path=path, env=env, secrets=secrets)
     try:
-        return loader.get_single_data()
+        return _load(_FAST_LOADER, text, path=path, env=env, secrets=secrets)
+    except yaml.YAMLError:
+        pass  # read again below, for the error as PyYAML's own parser words and places it
+    try:
+        return _load(_Loader, text, path=path, env=env, secrets=secrets)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise ConfigError(f"{where}: invalid YAML: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+
+
+def _load(
+    loader_type: Callable[[str], _Reading],
+    text: str,
+    *,
+    path: Path,
+    env: Mapping[str, str],
+    secrets: Secrets,
+) -> Any:
+    loader = loader_type(text)
+    loader.path, loader.env, loader.secrets = path, env, secrets
+    try:
+        return loader.get_single_data()
     finally:
         loader.dispose()

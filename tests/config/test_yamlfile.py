@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from syncd.config import yamlfile
 from syncd.config.yamlfile import (
     Secrets,
     Sensitive,
@@ -50,6 +52,37 @@ def test_invalid_yaml_names_file_line_and_column(write: Write) -> None:
     path = write("c.yml", "a: 1\nb: [1, 2\nc: 3\n")
     with pytest.raises(ConfigError, match=rf"{path}:3:\d+: invalid YAML"):
         read(path)
+
+
+def test_invalid_yaml_is_worded_by_pyyaml_whichever_parser_read_the_file(write: Write) -> None:
+    """libyaml reads the files when PyYAML has it, but its messages differ ("mapping values are
+    not allowed in this context"): a file it rejects is reported as PyYAML's own parser words it."""
+    path = write("c.yml", "a: 1\nb: c: d\n")
+    with pytest.raises(ConfigError, match=rf"{path}:2:5: invalid YAML: mapping values are not allowed here$"):
+        read(path)
+
+
+def test_both_parsers_read_a_file_alike(write: Write) -> None:
+    text = (
+        "a: 1\nb:\n  - x\n  - {y: 2.50, z: [0123, ~, true, on, 1:30]}\nbase: &base\n  k: v\n"
+        "merged:\n  <<: *base\n  m: 'quoted'\nfolded: >\n  one\n  two\nenv: !env_var HOME_X fallback\n"
+    )
+    path = write("c.yml", text)
+    secrets = Secrets.for_config(path, {})
+
+    def shape(value: object) -> object:
+        if isinstance(value, YamlMap):
+            items = sorted((k, shape(v), value.origin_of(k)) for k, v in value.items())
+            return ("map", value.origin, items)
+        if isinstance(value, YamlList):
+            return ("list", value.origin, [shape(v) for v in value], value.item_origins)
+        return (type(value).__name__, value, getattr(value, "source", None))
+
+    fast = yamlfile._load(yamlfile._FAST_LOADER, text, path=path, env={}, secrets=secrets)
+    pure = yamlfile._load(yamlfile._Loader, text, path=path, env={}, secrets=secrets)
+    assert yamlfile._FAST_LOADER is not yamlfile._Loader or not yaml.__with_libyaml__
+    assert shape(fast) == shape(pure)
+    assert shape(read(path)) == shape(pure)
 
 
 def test_unknown_tag_is_invalid_yaml_with_position(write: Write) -> None:
