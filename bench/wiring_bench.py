@@ -28,11 +28,11 @@ Printed as `name=value` lines, wall time as min and median of RUNS runs of `sync
 - the same no-op with 50 ms added to every request, to show that reads are concurrent: the
   most reads each server had in flight at once (median of the runs), the HTTP span (first
   request in to last answer out) in round trips of 50 ms, and the wall time latency added
-  (min against min: on a busy machine wall noise is of the order of the few round trips
-  added, so the span, timed at the servers, is the steadier number) against what sequential
-  reads would add (GETs x 50 ms). A request is in flight from when its server has read it
-  until it has its answer (each server's `answer`, wrapped here; the latency is slept there,
-  so qBittorrent and Plex get it too).
+  (min against min, the two kinds of run alternating; on a busy machine wall noise is of the
+  order of the few round trips added, so the span, timed at the servers, is the steadier
+  number) against what sequential reads would add (GETs x 50 ms). A request is in flight
+  from when its server has read it until it has its answer (each server's `answer`, wrapped
+  here; the latency is slept there, so qBittorrent and Plex get it too).
 
 Whatever the no-op does beyond its target is printed, not hidden: `read_twice` names each
 collection read more than once, `writes` is the most writes of one run (with the writes
@@ -209,33 +209,39 @@ def first_sync(run: Runner, template: str, config: Path, state: Path, runs: int)
 
 @dataclass
 class Runs:
-    """What RUNS timed no-op plans saw: wall seconds and, per run, the requests each server
-    answered, the spans of those syncd talks to, the writes and the exit code."""
+    """What RUNS timed no-op plans at one latency saw: wall and CPU seconds and, per run, the
+    requests each server answered, the spans of those syncd talks to, the writes and the exit
+    code."""
 
+    latency: float
     walls: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     answers: list[Answers] = field(default_factory=list)
     spans: list[list[Span]] = field(default_factory=list)
     writes: list[dict[str, list[str]]] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)
 
 
-def measure(run: Runner, stack: SimulatedStack, timeline: Timeline, config: Path, runs: int) -> Runs:
-    """`syncd plan --detailed-exitcode` RUNS times after one untimed run, requests kept per run."""
+def measure(
+    run: Runner, stack: SimulatedStack, timeline: Timeline, config: Path, runs: int
+) -> tuple[Runs, Runs]:
+    """`syncd plan --detailed-exitcode` RUNS times on loopback and RUNS times with LATENCY,
+    alternating (so a change in the machine's load falls on both), after one untimed run."""
     plan = ("plan", "-c", str(config), "--detailed-exitcode")
     run.once(*plan, expect=(0, 2))
-    stack.reset_requests()
-    timeline.take()
-    run.cpu.clear()
-    run.codes.clear()
-    seen = Runs()
+    fast, slow = Runs(0.0), Runs(LATENCY)
     for _ in range(runs):
-        seen.walls.append(run.once(*plan, expect=(0, 2))[0])
-        seen.answers.append(answered(stack))
-        seen.spans.append(timeline.take())
-        seen.writes.append(stack.writes())
-        stack.reset_requests()
-    seen.codes = list(run.codes)
-    return seen
+        for seen in (fast, slow):
+            stack.reset_requests()
+            timeline.take()
+            timeline.latency = seen.latency
+            seen.walls.append(run.once(*plan, expect=(0, 2))[0])
+            seen.cpu.append(run.cpu[-1])
+            seen.codes.append(run.codes[-1])
+            seen.answers.append(answered(stack))
+            seen.spans.append(timeline.take())
+            seen.writes.append(stack.writes())
+    return fast, slow
 
 
 def most_writes(seen: Runs, service: str | None = None) -> int:
@@ -302,12 +308,10 @@ def report_concurrency(fast: Runs, slow: Runs) -> None:
 
 def noop_plan(run: Runner, stack: SimulatedStack, timeline: Timeline, config: Path, runs: int) -> None:
     """`syncd plan` on the converged stack, on loopback and with LATENCY per request."""
-    fast = measure(run, stack, timeline, config, runs)
-    report("noop_plan", fast.walls, cpu=run.cpu)
+    fast, slow = measure(run, stack, timeline, config, runs)
+    report("noop_plan", fast.walls, cpu=fast.cpu)
     report_reads(fast)
-    timeline.latency = LATENCY
-    slow = measure(run, stack, timeline, config, runs)
-    report("noop_plan_50ms", slow.walls, cpu=run.cpu)
+    report("noop_plan_50ms", slow.walls, cpu=slow.cpu)
     show("noop_plan_50ms.changes_planned", sum(1 for code in slow.codes if code != 0))
     show("noop_plan_50ms.writes", most_writes(slow))
     report_concurrency(fast, slow)
