@@ -5,6 +5,8 @@ Accepted connections have Nagle's algorithm off, as the real servers' Kestrel ha
 (`KestrelServerOptions.NoDelay`, default true). With it on, `http.server` (which writes the
 headers and the body of an answer separately) holds each body back until the client's delayed
 ACK of the headers, about 40 ms a request on a kept-alive connection: a cost no real server has.
+The listen backlog is Kestrel's too (512, `SocketTransportOptions.Backlog`), not `socketserver`'s
+5, past which a burst of new connections has its SYNs dropped and retried a second later.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class _Server(ThreadingHTTPServer):
     """A client that hangs up mid-answer (a cancelled read, a killed daemon) is normal here."""
 
     daemon_threads = True
+    request_queue_size = 512
 
     def get_request(self) -> tuple[socket.socket, Any]:
         connection, address = super().get_request()

@@ -3,14 +3,36 @@
 Owns the Sonarr/Radarr `/api/v3` route table over `ServarrState`: status codes (201 on POST,
 202 on PUT, 400 validation arrays, 404), and the server object tests and `syncd demo` use. The
 HTTP machinery (auth, latency, validation, injection, recording) is `ApiServer`'s.
+
+A custom-format POST is not atomic, as on the real servers: `CustomFormatService.Insert`
+stores the format, then publishes `CustomFormatAddedEvent`, whose synchronous handler
+`QualityProfileService.Handle` reads every profile, inserts the format at score 0 and writes
+each profile back whole (Sonarr `src/NzbDrone.Core/CustomFormats/CustomFormatService.cs`,
+`src/NzbDrone.Core/Profiles/Qualities/QualityProfileService.cs`; Radarr the same), with no
+lock. The route stores the format, copies the profiles, waits `profile_event_seconds` without
+the server lock (the handler's reads and writes take time) and writes the copies back: POSTs
+that overlap overwrite each other's inserts, so profiles lose format items. A profile PUT that
+then omits a format is refused (`QualityProfileController`: "All Custom Formats and no extra
+ones need to be present inside your Profile!").
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
-from syncd.simulator.api import Answer, ApiServer, RecordedRequest, RequestValidator, Route, ok
+from syncd.simulator.api import (
+    Answer,
+    ApiServer,
+    Call,
+    Deferred,
+    Handler,
+    RecordedRequest,
+    RequestValidator,
+    Route,
+    ok,
+)
 from syncd.simulator.network import Network
 from syncd.simulator.provider_routes import provider_routes
 from syncd.simulator.providers import ProviderCollection
@@ -35,7 +57,29 @@ def _optional_int(value: str | None) -> int | None:
     return int(value) if value is not None and value.lstrip("-").isdigit() else None
 
 
-def _routes() -> list[Route[ServarrState]]:
+# How long the simulated CustomFormatAddedEvent handler takes between reading the profiles
+# and writing them back (a few SQLite statements on the real server).
+PROFILE_EVENT_SECONDS = 0.002
+
+
+def _create_custom_format(window: float) -> Handler[ServarrState]:
+    """POST /customformat: insert, then the event handler's read and (after `window`, without
+    the lock) its whole-profile writes."""
+
+    def handler(state: ServarrState, call: Call) -> Deferred:
+        cf = state.insert_custom_format(call.body)
+        profiles = state.profiles_with_format(cf["id"])
+
+        def finish(_: Any) -> Answer:
+            state.store_profiles(profiles)
+            return Answer(201, cf)
+
+        return Deferred(probe=lambda: time.sleep(window), finish=finish)
+
+    return handler
+
+
+def _routes(profile_event_seconds: float) -> list[Route[ServarrState]]:
     """(method, path template, handler); `{id}` matches an integer."""
 
     def deleted(action: Callable[[], None]) -> Answer:
@@ -45,7 +89,7 @@ def _routes() -> list[Route[ServarrState]]:
     return [
         ("GET", "/api/v3/system/status", lambda s, c: ok(s.system_status())),
         ("GET", "/api/v3/customformat", lambda s, c: ok(s.list_custom_formats())),
-        ("POST", "/api/v3/customformat", lambda s, c: Answer(201, s.create_custom_format(c.body))),
+        ("POST", "/api/v3/customformat", _create_custom_format(profile_event_seconds)),
         ("GET", "/api/v3/customformat/{id}", lambda s, c: ok(s.get_custom_format(c.id))),
         (
             "PUT",
@@ -140,6 +184,8 @@ class SimulatedServarr(ApiServer[ServarrState]):
 
     `state` is the live database: tests may edit it directly to mimic a change made by hand in
     the UI. `requests` records every answered request; `fail_next` injects failures.
+    `profile_event_seconds` is how long overlapping custom-format POSTs can overwrite each
+    other's profile inserts (see the module docstring).
     """
 
     def __init__(
@@ -151,12 +197,13 @@ class SimulatedServarr(ApiServer[ServarrState]):
         latency: float = 0.0,
         request_validator: RequestValidator | None = None,
         network: Network | None = None,
+        profile_event_seconds: float = PROFILE_EVENT_SECONDS,
     ) -> None:
         self.app = app
         state = ServarrState(app, version, network)
         super().__init__(
             state,
-            _routes(),
+            _routes(profile_event_seconds),
             api_key=api_key,
             version=lambda: state.version,
             name=app,

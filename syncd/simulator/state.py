@@ -11,6 +11,7 @@ refusal is a `Rejection`. Tests may edit the public dicts directly to mimic a ha
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
@@ -281,12 +282,32 @@ class ServarrState:
         }
 
     def create_custom_format(self, body: Any) -> Json:
+        """POST: store the format and add it to every profile at score 0, in one step."""
+        cf = self.insert_custom_format(body)
+        self.store_profiles(self.profiles_with_format(cf["id"]))
+        return cf
+
+    def insert_custom_format(self, body: Any) -> Json:
+        """The first half of a POST (`CustomFormatService.Insert`): the format is stored; it
+        joins the profiles only through `profiles_with_format` and `store_profiles`."""
         cf = self._read_custom_format(body, 0)
         cf["id"] = self._next_id("customformat")
         self.custom_formats[cf["id"]] = cf
-        for profile in self.quality_profiles.values():
-            profile["formatItems"].insert(0, {"format": cf["id"], "score": 0})
         return self.render_custom_format(cf)
+
+    def profiles_with_format(self, cf_id: int) -> list[Json]:
+        """What `QualityProfileService.Handle(CustomFormatAddedEvent)` reads and means to write
+        back: a copy of every profile as stored now, with the format inserted first at 0."""
+        copies = copy.deepcopy(list(self.quality_profiles.values()))
+        for profile in copies:
+            profile["formatItems"].insert(0, {"format": cf_id, "score": 0})
+        return copies
+
+    def store_profiles(self, profiles: list[Json]) -> None:
+        """Write whole profile rows back (`Update(profile)` of each one that still exists)."""
+        for profile in profiles:
+            if profile["id"] in self.quality_profiles:
+                self.quality_profiles[profile["id"]] = profile
 
     def update_custom_format(self, cf_id: int, body: Any) -> Json:
         self._find(self.custom_formats, cf_id)

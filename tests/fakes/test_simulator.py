@@ -277,6 +277,30 @@ def test_creating_a_custom_format_adds_it_at_score_0_to_every_profile(api: httpx
         ]
 
 
+def test_overlapping_custom_format_creates_lose_profile_inserts_like_the_real_servers() -> None:
+    """QualityProfileService.Handle(CustomFormatAddedEvent) reads every profile and writes it
+    back whole, unlocked: POSTs that overlap overwrite each other's inserts."""
+    with SimulatedServarr("sonarr", api_key=KEY, profile_event_seconds=0.2) as server:
+        start = threading.Barrier(3)
+
+        def post(name: str) -> None:
+            with client(server) as http:
+                start.wait()
+                assert http.post("/api/v3/customformat", json=regex_cf(name)).status_code == 201
+
+        threads = [threading.Thread(target=post, args=(name,)) for name in ("a", "b", "c")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with client(server) as http:
+            assert len(http.get("/api/v3/customformat").json()) == 3
+            profile = http.get("/api/v3/qualityprofile/1").json()
+            assert len(profile["formatItems"]) == 1
+            # The profile as the server now shows it cannot be saved back.
+            assert CF_SET_MESSAGE in messages(http.put("/api/v3/qualityprofile/1", json=profile))
+
+
 def test_deleting_the_last_custom_format_resets_profile_scores(api: httpx.Client) -> None:
     api.post("/api/v3/customformat", json=regex_cf("only"))
     profile = api.get("/api/v3/qualityprofile/1").json()
