@@ -6,12 +6,19 @@ reason. `execute` writes one instance's kind changes.
 
 Changes run in plan order (the planner already ordered them by `depends_on`, deletes last):
 consecutive changes of one kind do not depend on each other, so they are written concurrently
-(at most `WRITE_CONCURRENCY` at once) and the next kind waits for them; a bulk kind's updates
-are its one request. Each write is the request the change's kind builds from the live object, the
-desired object (plain secrets included; they never left the process) and the ids resolved so
-far; a replace is a delete then a create. Ownership is recorded, and handed to `save`, after
-every successful write, so a crash mid-apply never loses what was created. The first failed
-write stops the instance: no further write starts (those in flight finish and count).
+(at most `WRITE_CONCURRENCY` writes in flight) and the next kind waits for them; a bulk kind's
+updates are its one request. What kinds read only to create (`create_reads`) is read once, at
+the start, alongside the first writes. Each write is the request the change's kind builds from
+the live object, the desired object (plain secrets included; they never left the process) and
+the ids resolved so far; a replace is a delete then a create. Ownership is recorded, and handed
+to `save`, after every successful write, so a crash mid-apply never loses what was created.
+The first failed write stops the instance: no further write starts (those in flight finish
+and count).
+
+Overlapping creates of a kind with `repairs_kind` (custom formats: the server adds each one to
+every quality profile, not atomically) are followed by a repair: the engine reads the kind's
+`repair_reads` and sends its `repairs`, alongside the writes of `repairs_kind` (to the objects
+those do not write whole), else before the deletes, else at the end.
 """
 
 from __future__ import annotations
@@ -23,15 +30,29 @@ from typing import Any, Protocol, TypeVar
 
 from syncd.domain.state import Ownership
 from syncd.errors import ApiError, SyncdError
-from syncd.kinds.base import Kind, Request, Resolved, ShapeError, bulk_request, create_reads, is_bulk
+from syncd.kinds.base import (
+    Kind,
+    Repair,
+    Request,
+    Resolved,
+    ShapeError,
+    bulk_request,
+    create_reads,
+    is_bulk,
+    repair_reads,
+    repairs,
+    repairs_kind,
+)
 from syncd.plan import ordering
 from syncd.plan.engine import KindState, ownership_after_write
 from syncd.plan.model import Action, Change
 
 R = TypeVar("R")
 
-# How many independent writes of one kind run at once (the servers' SQLite takes little more).
-WRITE_CONCURRENCY = 4
+# How many writes of one instance are in flight at once. Sonarr/Radarr serialize them in SQLite
+# (WAL, busy timeout 100 ms in Sonarr v4: `src/NzbDrone.Core/Datastore/ConnectionStringFactory.cs`);
+# a custom-format create is about one statement per quality profile, so 16 queue well under it.
+WRITE_CONCURRENCY = 16
 
 EventSink = Callable[[str, Mapping[str, Any]], None]
 
@@ -105,20 +126,45 @@ async def execute(
         should_stop=should_stop,
         instance=instance,
     )
-    for group in _groups([c for c in changes if c.action is not Action.NOOP]):
-        if run.done:
-            break
-        kind = states[group[0].type].kind
-        if any(c.action in (Action.CREATE, Action.REPLACE) for c in group):
-            await run.read_for_creates(kind, group[0])
+    groups = _groups([c for c in changes if c.action is not Action.NOOP])
+    paths = sorted({p for g in groups if _creates(g) for p in create_reads(states[g[0].type].kind)})
+    reading = asyncio.ensure_future(_read_quietly(sender, paths)) if paths else None
+    run.creates_read = reading
+    slots = asyncio.Semaphore(concurrency)
+    try:
+        for group in groups:
             if run.done:
                 break
-        if is_bulk(kind) and all(c.action is Action.UPDATE for c in group):
-            await run.bulk(group)
-            continue
-        semaphore = asyncio.Semaphore(concurrency)
-        await asyncio.gather(*(run.one(c, semaphore) for c in group))
+            kind = states[group[0].type].kind
+            deleting = group[0].action is Action.DELETE
+            due = [r for r in run.repairs_due if deleting or repairs_kind(r) == kind.name]
+            run.repairs_due = [r for r in run.repairs_due if r not in due]
+            rewritten = set() if deleting else {c.live_id for c in group if c.action is Action.UPDATE}
+            if deleting:
+                await asyncio.gather(*(run.repair(r, slots, rewritten) for r in due))
+                await run.group(group, slots, concurrency)
+            else:
+                await asyncio.gather(
+                    run.group(group, slots, concurrency), *(run.repair(r, slots, rewritten) for r in due)
+                )
+        await asyncio.gather(*(run.repair(r, slots, set()) for r in run.repairs_due))
+    finally:
+        if reading is not None and not reading.done():
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
     return run.result
+
+
+async def _read_quietly(sender: Sender, paths: Sequence[str]) -> dict[str, Any] | SyncdError:
+    """The reads, or the error reading them (handed to the first group that needs them)."""
+    try:
+        return await sender.read(paths)
+    except SyncdError as exc:
+        return exc
+
+
+def _creates(group: Sequence[Change]) -> int:
+    return sum(1 for c in group if c.action in (Action.CREATE, Action.REPLACE))
 
 
 def _groups(changes: Sequence[Change]) -> list[list[Change]]:
@@ -146,8 +192,11 @@ class _Run:
     on_event: EventSink
     should_stop: Callable[[], bool]
     instance: str
-    # What kinds read only when they create (`create_reads`), once read.
+    # What kinds read only when they create (`create_reads`): read at the start, once there.
+    creates_read: asyncio.Future[dict[str, Any] | SyncdError] | None = None
     extra_reads: dict[str, Any] = field(default_factory=dict)
+    # Kinds whose creates overlapped, so the objects the server edits on a create need a repair.
+    repairs_due: list[Kind] = field(default_factory=list)
     # Saves run one at a time, in the order of the writes, off the event loop (the other
     # writes in flight go on meanwhile); the last one saved is the newest ownership.
     saving: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -179,14 +228,66 @@ class _Run:
     def reads(self, state: KindState) -> Mapping[str, Any]:
         return {**state.reads, **self.extra_reads} if self.extra_reads else state.reads
 
-    async def read_for_creates(self, kind: Kind, first: Change) -> None:
-        missing = [p for p in create_reads(kind) if p not in self.extra_reads]
-        if not missing:
+    async def group(self, group: Sequence[Change], slots: asyncio.Semaphore, concurrency: int) -> None:
+        """Write one group: a bulk kind's updates in one request, else each change in a slot."""
+        kind = self.states[group[0].type].kind
+        creates = _creates(group)
+        if creates:
+            await self.read_for_creates(kind, group[0])
+            if self.done:
+                return
+        if is_bulk(kind) and all(c.action is Action.UPDATE for c in group):
+            await self.bulk(group)
             return
+        await asyncio.gather(*(self.one(c, slots) for c in group))
+        if creates > 1 and concurrency > 1 and repairs_kind(kind) is not None:
+            self.repairs_due.append(kind)
+
+    async def read_for_creates(self, kind: Kind, first: Change) -> None:
+        if not [p for p in create_reads(kind) if p not in self.extra_reads]:
+            return
+        assert self.creates_read is not None
+        got = await self.creates_read
+        if isinstance(got, SyncdError):
+            self._failed(first, got)
+        else:
+            self.extra_reads.update(got)
+
+    async def repair(self, kind: Kind, slots: asyncio.Semaphore, rewritten: set[int | None]) -> None:
+        """Read `kind`'s repair reads and send its repairs, except to the objects `rewritten`
+        (written whole by the group running alongside)."""
+        if not self._may_start():
+            return
+        target = repairs_kind(kind)
+        assert target is not None
         try:
-            self.extra_reads.update(await self.sender.read(missing))
+            reads = await self.sender.read(repair_reads(kind))
+            found = repairs(kind, reads)
         except SyncdError as exc:
-            self._failed(first, exc)
+            self._failed(self._repair_change(target, f"(repair after {kind.name} creates)", None), exc)
+            return
+        except ShapeError as exc:
+            error = ApiError(f"unexpected reply to GET {exc}", instance=self.instance)
+            self._failed(self._repair_change(target, f"(repair after {kind.name} creates)", None), error)
+            return
+        await asyncio.gather(
+            *(self._repaired(target, r, slots) for r in found if r.object_id not in rewritten)
+        )
+
+    def _repair_change(self, kind: str, name: str, object_id: int | None) -> Change:
+        return Change(instance=self.instance, type=kind, name=name, action=Action.UPDATE, live_id=object_id)
+
+    async def _repaired(self, kind: str, repair: Repair, slots: asyncio.Semaphore) -> None:
+        change = self._repair_change(kind, repair.name, repair.object_id)
+        async with slots:
+            if not self._may_start():
+                return
+            try:
+                await self.sender.send(repair.request)
+            except SyncdError as exc:
+                self._failed(change, exc)
+                return
+        self.on_event("apply.repaired", {"address": change.address, "reason": "overlapping creates"})
 
     async def _written(self, change: Change, created: int | str | None) -> None:
         state = self.states[change.type]

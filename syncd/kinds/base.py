@@ -28,7 +28,13 @@ Optional declarations (absent means the default; see the functions at the end):
   field the server does not have). A diagnostic without a location gets the object's;
 * `bulk = True`: all updates of the kind are one request, `bulk_request(pairs, reads)`;
 * `create_reads`: collections read only when apply creates an object (a `/schema` template),
-  so a no-op plan never pays for them;
+  so a no-op plan never pays for them; read once at the start of the apply, alongside the first
+  writes, so what they return must not depend on this apply's writes;
+* `repairs_kind` + `repair_reads` + `repairs(reads)`: the server itself edits objects of
+  `repairs_kind` on every create of this kind, not atomically, so creates that overlap lose some
+  of those edits (Sonarr/Radarr add a new custom format to every quality profile). After
+  overlapping creates, apply reads `repair_reads` and sends the `Repair`s, except to objects of
+  `repairs_kind` it writes whole anyway in this apply;
 * `spare_reads` + `spared(found, reads)`: when a delete is planned, read these and keep the
   objects `spared` names a reason for (a profile still in use), as a warning.
 
@@ -102,6 +108,16 @@ class Request:
     # For a create of an object the server knows by name alone: that name, which stands for
     # the id the server's answer does not carry.
     identity: str | None = None
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A write restoring what overlapping creates lost on one object the server edits itself:
+    the object (`object_id`, display `name`) and the request."""
+
+    object_id: int
+    name: str
+    request: Request
 
 
 @dataclass(frozen=True)
@@ -295,6 +311,22 @@ def is_bulk(kind: Kind) -> bool:
 
 def create_reads(kind: Kind) -> tuple[str, ...]:
     return tuple(getattr(kind, "create_reads", ()))
+
+
+def repairs_kind(kind: Kind) -> str | None:
+    """The kind whose objects overlapping creates of `kind` can leave damaged (None: no such)."""
+    target = getattr(kind, "repairs_kind", None)
+    return target if isinstance(target, str) else None
+
+
+def repair_reads(kind: Kind) -> tuple[str, ...]:
+    return tuple(getattr(kind, "repair_reads", ()))
+
+
+def repairs(kind: Kind, reads: Mapping[str, Any]) -> tuple[Repair, ...]:
+    build: Any = getattr(kind, "repairs", None)
+    found: tuple[Repair, ...] = build(reads) if build is not None else ()
+    return found
 
 
 def spare_reads(kind: Kind) -> tuple[str, ...]:

@@ -7,6 +7,17 @@ The comparable essence projects the live format onto what the guide says: specif
 canonical order (theirs has no meaning to the server) and, inside each, only the fields the
 guide sets (the server adds defaults such as `exceptLanguage: false`). A write is the whole
 object (the server resets what a PUT leaves out), starting from the live one on update.
+
+A create also makes the server add the format to every quality profile at score 0, and that
+is not atomic: `CustomFormatService.Insert` publishes `CustomFormatAddedEvent`, whose handler
+`QualityProfileService.Handle` reads all profiles, inserts the format and writes each profile
+back whole, unlocked (Sonarr and Radarr `src/NzbDrone.Core/CustomFormats/CustomFormatService.cs`,
+`src/NzbDrone.Core/Profiles/Qualities/QualityProfileService.cs`). Overlapping creates so lose
+some of each other's inserts, and a profile missing a format cannot be saved again
+(`QualityProfileController`: every custom format must be in `formatItems`). `repairs` puts the
+missing formats back, at score 0 as the server would have: the apply engine sends them after
+overlapping creates to every profile it does not write itself (a profile write of syncd sends
+every format, `syncd.kinds.quality_profile`).
 """
 
 from __future__ import annotations
@@ -21,6 +32,8 @@ from syncd.kinds.base import (
     Context,
     EntryModel,
     Found,
+    Repair,
+    Request,
     Resolved,
     RestCollection,
     ShapeError,
@@ -30,6 +43,7 @@ from syncd.kinds.base import (
 )
 
 ENDPOINT = "customformat"
+PROFILES = "qualityprofile"
 _FIELDS = frozenset(CustomFormat.model_fields)
 
 
@@ -67,6 +81,8 @@ class CustomFormatKind(RestCollection):
     reads: ClassVar[tuple[str, ...]] = (ENDPOINT,)
     sensitive: ClassVar[frozenset[str]] = frozenset()
     replace_on: ClassVar[frozenset[str]] = frozenset()
+    repairs_kind: ClassVar[str] = "quality_profile"
+    repair_reads: ClassVar[tuple[str, ...]] = (ENDPOINT, PROFILES)
 
     def wanted(self, entries: tuple[ResourceEntry, ...], context: Context) -> Wants:
         desired = context.desired
@@ -107,3 +123,20 @@ class CustomFormatKind(RestCollection):
 
     def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
         return servarr_json.custom_format_to_api(CustomFormat.model_validate(wanted.value), base=found.raw)
+
+    def repairs(self, reads: Mapping[str, Any]) -> tuple[Repair, ...]:
+        """A PUT for each profile missing some of the server's formats: the profile as read,
+        with the missing ones first at score 0 (where `CustomFormatAddedEvent` inserts them)."""
+        formats = object_list(reads, ENDPOINT, {"id": int, "name": str})
+        found = []
+        for profile in object_list(reads, PROFILES, {"id": int, "name": str, "formatItems": list}):
+            items = profile["formatItems"]
+            held = {item.get("format") for item in items if isinstance(item, Mapping)}
+            missing = [
+                {"format": f["id"], "name": f["name"], "score": 0} for f in formats if f["id"] not in held
+            ]
+            if missing:
+                body = {**profile, "formatItems": [*reversed(missing), *items]}
+                request = Request("PUT", f"{PROFILES}/{profile['id']}", body)
+                found.append(Repair(object_id=profile["id"], name=profile["name"], request=request))
+        return tuple(found)

@@ -179,15 +179,16 @@ class Slow(Recorder):
 
 
 def test_independent_writes_of_a_kind_run_concurrently_up_to_the_bound() -> None:
-    s = state(tuple({"name": f"t{i}"} for i in range(10)), [])
+    count = apply_engine.WRITE_CONCURRENCY + 6
+    s = state(tuple({"name": f"t{i}"} for i in range(count)), [])
     sender = Slow()
     result = run(plan(s), s, sender, [])
-    assert len(result.applied) == 10
+    assert len(result.applied) == count
     assert sender.most == apply_engine.WRITE_CONCURRENCY
 
 
 def test_after_a_failed_write_no_further_write_starts() -> None:
-    s = state(tuple({"name": f"t{i}"} for i in range(10)), [])
+    s = state(tuple({"name": f"t{i}"} for i in range(apply_engine.WRITE_CONCURRENCY + 6)), [])
     sender = Slow(fail_at=1)
     result = run(plan(s), s, sender, [])
     assert result.failed == 'sonarr.main.thing["t0"]'
