@@ -306,14 +306,13 @@ class _Reader(Protocol):
     async def read(self, paths: Sequence[str]) -> dict[str, Any]: ...
 
 
-async def _read_kinds(
-    gateway: _Reader,
-    states: Sequence[plan_engine.KindState],
-    ownership: Ownership | None = None,
-) -> tuple[list[plan_engine.KindState], dict[str, Any]]:
-    """Read the collections of the kinds the config uses (others cost no request): a kind is
-    used when the config wants objects of it (or has errors to report), or may delete some
-    (owned ones only matter when `ownership` records any; without it, when the rule allows it)."""
+def _used_kinds(
+    states: Sequence[plan_engine.KindState], ownership: Ownership | None = None
+) -> tuple[list[plan_engine.KindState], list[str]]:
+    """The kinds the config uses (others cost no request) and the collections they read: a
+    kind is used when the config wants objects of it (or has errors to report), or may delete
+    some (owned ones only matter when `ownership` records any; without it, when the rule
+    allows it)."""
 
     def in_use(state: plan_engine.KindState) -> bool:
         rule, name = state.wants.delete, state.kind.name
@@ -321,12 +320,27 @@ async def _read_kinds(
         return bool(state.wants.objects or state.wants.diagnostics) or owned or rule.unmanaged
 
     used = [s for s in states if in_use(s)]
-    paths = sorted({path for s in used for path in s.kind.reads})
-    reads = await gateway.read(paths) if paths else {}
+    return used, sorted({path for s in used for path in s.kind.reads})
+
+
+def _found_kinds(
+    used: Sequence[plan_engine.KindState], reads: Mapping[str, Any]
+) -> list[plan_engine.KindState]:
     return [
         plan_engine.KindState(kind=s.kind, wants=s.wants, found=s.kind.found(reads), reads=reads)
         for s in used
-    ], reads
+    ]
+
+
+async def _read_kinds(
+    gateway: _Reader,
+    states: Sequence[plan_engine.KindState],
+    ownership: Ownership | None = None,
+) -> tuple[list[plan_engine.KindState], dict[str, Any]]:
+    """Read the collections of the kinds the config uses (`_used_kinds`)."""
+    used, paths = _used_kinds(states, ownership)
+    reads = await gateway.read(paths) if paths else {}
+    return _found_kinds(used, reads), reads
 
 
 def _limits(instance: InstanceConfig | QbittorrentConfig | KindsInstance) -> live_http.HttpLimits:
@@ -354,10 +368,11 @@ async def _plan_instance(
     try:
         async with _client(instance, settings) as client:
             gateway = servarr.ServarrGateway(client, service=instance.service, name=instance.name)
-            status = await gateway.probe()
+            used, paths = _used_kinds(kind_states(instance, peers(prepared.config), desired))
+            status, reads = await gateway.probe_and_read(paths)
             server = ownership_store.server_key(instance.base_url, servarr.identity(status))
             ownership, moved = ownership_store.for_server(stored, server)
-            states, reads = await _read_kinds(gateway, kind_states(instance, peers(prepared.config), desired))
+            states = _found_kinds(used, reads)
             kinds = plan_engine.plan_kinds(states, ownership, instance=instance.address)
             settled = {s.kind.name: s for s in kinds.states}
             changes, spared = kinds.changes, list[Diagnostic]()

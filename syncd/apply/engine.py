@@ -11,7 +11,8 @@ updates are its one request. What kinds read only to create (`create_reads`) is 
 the start, alongside the first writes. Each write is the request the change's kind builds from
 the live object, the desired object (plain secrets included; they never left the process) and
 the ids resolved so far; a replace is a delete then a create. Ownership is recorded, and handed
-to `save`, after every successful write, so a crash mid-apply never loses what was created.
+to `save`, after every successful write (the writes that finish while a save runs share the
+next one), so a crash mid-apply never loses what was created.
 The first failed write stops the instance: no further write starts (those in flight finish
 and count).
 
@@ -49,10 +50,12 @@ from syncd.plan.model import Action, Change
 
 R = TypeVar("R")
 
-# How many writes of one instance are in flight at once. Sonarr/Radarr serialize them in SQLite
-# (WAL, busy timeout 100 ms in Sonarr v4: `src/NzbDrone.Core/Datastore/ConnectionStringFactory.cs`);
-# a custom-format create is about one statement per quality profile, so 16 queue well under it.
-WRITE_CONCURRENCY = 16
+# How many writes of one instance are in flight at once: enough for a first sync's custom
+# formats to go out together. The servers bound their own side: each write's controller action
+# is synchronous, on a thread-pool thread (about one per core at once), and SQLite in WAL mode
+# serializes the statements (busy timeout 100 ms: Sonarr v4 and Radarr
+# `src/NzbDrone.Core/Datastore/ConnectionStringFactory.cs`), a few per custom-format create.
+WRITE_CONCURRENCY = 64
 
 EventSink = Callable[[str, Mapping[str, Any]], None]
 
@@ -197,9 +200,13 @@ class _Run:
     extra_reads: dict[str, Any] = field(default_factory=dict)
     # Kinds whose creates overlapped, so the objects the server edits on a create need a repair.
     repairs_due: list[Kind] = field(default_factory=list)
-    # Saves run one at a time, in the order of the writes, off the event loop (the other
-    # writes in flight go on meanwhile); the last one saved is the newest ownership.
+    # Saves run one at a time, off the event loop (the other writes in flight go on
+    # meanwhile), each of the newest ownership: the writes that finish during one save share
+    # the next, instead of queueing a save each. `recorded` counts the writes, `saved` those
+    # the last finished save covers.
     saving: asyncio.Lock = field(default_factory=asyncio.Lock)
+    recorded: int = 0
+    saved: int = 0
 
     @property
     def done(self) -> bool:
@@ -221,9 +228,16 @@ class _Run:
             self.result.failed, self.result.error = change.address, error
             self.on_event("apply.change.failed", {"address": change.address, "error": self.result.error})
 
-    async def _persist(self, ownership: Ownership) -> None:
+    async def _persist(self) -> None:
+        """Return once a save holds this write (the newest ownership when it started)."""
+        self.recorded += 1
+        mine = self.recorded
         async with self.saving:
+            if self.saved >= mine:
+                return
+            covered, ownership = self.recorded, self.result.ownership
             await asyncio.to_thread(self.save, ownership)
+            self.saved = covered
 
     def reads(self, state: KindState) -> Mapping[str, Any]:
         return {**state.reads, **self.extra_reads} if self.extra_reads else state.reads
@@ -295,7 +309,7 @@ class _Run:
         if isinstance(object_id, int) and change.key and change.action is not Action.DELETE:
             self.resolved.setdefault(change.type, {})[change.key] = object_id
         self.result.ownership = ownership_after_write(self.result.ownership, change, state, created)
-        await self._persist(self.result.ownership)
+        await self._persist()
         self.result.applied.append(change.address)
         self.on_event("apply.change.done", {"address": change.address, "action": change.action.value})
 

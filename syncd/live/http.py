@@ -20,8 +20,9 @@ Retries (sleep, clock and jitter injectable for tests):
   After a read timeout, a dropped connection or another 5xx the write may already have been
   applied (a POST would create a duplicate custom format), so the error ("timed out after
   sending") goes to the caller, which re-plans from fresh live state instead of guessing.
-* `probe` is the one GET a gateway sends before the others: a server that cannot be reached
-  fails at once, with one line, instead of every concurrent read retrying and warning.
+* `probe` is the one GET a gateway sends first: a server that cannot be reached fails at once,
+  with one line, instead of every concurrent read retrying and warning. Reads sent alongside
+  it (`get(..., after=probe)`) retry only once it succeeded.
 
 The API key travels only in the `X-Api-Key` header. It is never logged, and any text that
 leaves this module (exception messages, log fields) is scrubbed of it, of every other secret
@@ -204,8 +205,10 @@ class ApiClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def get(self, path: str) -> Any:
-        return await self._request("GET", path)
+    async def get(self, path: str, *, after: asyncio.Future[Any] | None = None) -> Any:
+        """GET `path`. With `after` (a probe sent alongside), a failure is retried only once
+        `after` succeeded; if it failed, this failure is raised at once, without a warning."""
+        return await self._request("GET", path, after=after)
 
     async def probe(self, path: str) -> Any:
         """GET `path` once to see the server is there: a server that cannot be reached, or does
@@ -235,6 +238,7 @@ class ApiClient:
         form: Mapping[str, str] | None = None,
         as_text: bool = False,
         probe: bool = False,
+        after: asyncio.Future[Any] | None = None,
     ) -> Any:
         url = self._url(path)
         deadline = self._clock() + self._limits.deadline
@@ -274,7 +278,7 @@ class ApiClient:
                 retryable = error.transient and (
                     method == "GET" or (response.status_code in _NOT_PROCESSED and _has_retry_after(error))
                 )
-            if not retryable or attempt > len(self._backoffs):
+            if not retryable or attempt > len(self._backoffs) or not await _succeeded(after):
                 raise error from cause
             delay = self._delay(attempt, error)
             if self._clock() + delay > deadline:
@@ -371,6 +375,14 @@ class ApiClient:
                 retry_after=_retry_after(response),
             )
         return ApiError(f"{what}: unexpected status", instance=self.instance, status=status)
+
+
+async def _succeeded(after: asyncio.Future[Any] | None) -> bool:
+    """Wait for `after` (if any); whether it succeeded."""
+    if after is None:
+        return True
+    await asyncio.wait([after])
+    return not after.cancelled() and after.exception() is None
 
 
 def _server_messages(response: httpx.Response) -> list[str]:

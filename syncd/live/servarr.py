@@ -1,7 +1,8 @@
 """The gateway to one Sonarr v4 / Radarr v5 instance: probe it, read collections, send writes.
 
 `probe()` reads `system/status` once (an unreachable server fails there, once, before the
-reads retry) and checks the server is the configured app at a supported version. `read()`
+reads retry) and checks the server is the configured app at a supported version;
+`probe_and_read()` sends the reads alongside it, their retries held until it answered. `read()`
 fetches the collections the resource kinds need, concurrently, one GET each; the kinds parse
 the replies (`syncd.kinds`). `send()` carries out one request a kind built. HTTP and error
 translation live in `syncd.live.http`.
@@ -48,13 +49,28 @@ class ServarrGateway:
         self._check_status(status)
         return status
 
-    async def read(self, paths: Sequence[str]) -> dict[str, Any]:
+    async def probe_and_read(self, paths: Sequence[str]) -> tuple[Mapping[str, Any], dict[str, Any]]:
+        """`probe()` and `read(paths)` at once: one round trip, not two. The reads retry only
+        once the probe has answered, so a server that cannot be reached still fails on the
+        probe's one line; when the probe fails, the reads are cancelled and its error raised."""
+        probe = asyncio.ensure_future(self.probe())
+        reading = asyncio.ensure_future(self.read(paths, after=probe))
+        try:
+            status = await probe
+        except BaseException:
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
+            raise
+        return status, await reading
+
+    async def read(self, paths: Sequence[str], *, after: asyncio.Future[Any] | None = None) -> dict[str, Any]:
         """The raw replies of `paths`, read concurrently. If one read fails the others are
         cancelled (a TaskGroup rather than a bare `gather`, so nothing keeps running against
-        a client the caller is about to close) and that read's `ApiError` is raised."""
+        a client the caller is about to close) and that read's `ApiError` is raised. With
+        `after` (a probe in flight), a failed read retries only once `after` succeeded."""
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(self.client.get(path)) for path in paths]
+                tasks = [group.create_task(self.client.get(path, after=after)) for path in paths]
         except* ApiError as failed:
             raise failed.exceptions[0] from None
         return dict(zip(paths, (task.result() for task in tasks), strict=True))

@@ -4,6 +4,7 @@ ownership per write, stop at the first failed write, waves and skip-on-dependenc
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -185,6 +186,32 @@ def test_independent_writes_of_a_kind_run_concurrently_up_to_the_bound() -> None
     result = run(plan(s), s, sender, [])
     assert len(result.applied) == count
     assert sender.most == apply_engine.WRITE_CONCURRENCY
+
+
+def test_writes_that_finish_during_a_save_share_the_next_one() -> None:
+    count = 12
+    s = state(tuple({"name": f"t{i}"} for i in range(count)), [])
+    saved: list[Ownership] = []
+
+    def slow_save(ownership: Ownership) -> None:
+        time.sleep(0.05)
+        saved.append(ownership)
+
+    result = asyncio.run(
+        apply_engine.execute(
+            plan(s).changes,
+            {"thing": s},
+            Slow(),
+            Ownership(),
+            instance="sonarr.main",
+            save=slow_save,
+            on_event=lambda _e, _f: None,
+            should_stop=lambda: False,
+        )
+    )
+    assert len(result.applied) == count
+    assert 1 < len(saved) < count
+    assert saved[-1] == result.ownership and len(saved[-1].objects["thing"]) == count
 
 
 def test_after_a_failed_write_no_further_write_starts() -> None:

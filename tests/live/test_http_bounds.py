@@ -5,7 +5,8 @@ backoffs are jittered so concurrent retries spread out; a request has a total de
 endpoint costs the configured read timeout, not 30 s x 5; a write that timed out or whose
 connection dropped after sending is never retried and says so; a 429/503 answer with
 Retry-After to a write is retried within the budget (the server did not process it); an
-unreachable server fails on one probe, with one line and no retry warnings.
+unreachable server fails on one probe, with one line and no retry warnings, reads sent
+alongside the probe included.
 
 Sleeps are recorded, not slept; the clock the client sees moves on by what it "slept".
 """
@@ -23,6 +24,7 @@ import structlog
 
 from syncd.errors import ApiConnectError, ApiError, ApiServerError, ApiTimeoutError
 from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits, equal_jitter
+from syncd.live.servarr import ServarrGateway
 from tests.live.edge_server import Answer, EdgeServer
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -211,6 +213,33 @@ def test_an_unreachable_server_fails_on_one_probe_with_one_line() -> None:
     assert str(error).endswith("check base_url and that the server is running")
     assert recorder.sleeps == []
     assert [entry for entry in logs if entry["event"] == "api.retry"] == []
+
+
+def test_reads_alongside_the_probe_of_an_unreachable_server_add_no_retry_or_line() -> None:
+    url = closed_port_url()
+    recorder = Recorder()
+
+    def both(client: ApiClient) -> Awaitable[Any]:
+        return ServarrGateway(client, service="sonarr", name="main").probe_and_read(["customformat", "tag"])
+
+    with structlog.testing.capture_logs() as logs:
+        error = failure(url, both, recorder=recorder)
+    assert isinstance(error, ApiConnectError)
+    assert str(error).startswith(f"sonarr.main: cannot reach {url}/api/v3/system/status: ")
+    assert recorder.sleeps == []
+    assert [entry for entry in logs if entry["event"] == "api.retry"] == []
+
+
+def test_a_read_alongside_the_probe_retries_once_the_probe_answered(server: EdgeServer) -> None:
+    status = {"appName": "Sonarr", "version": "4.0.19.2979"}
+    server.script("GET", "/api/v3/system/status", Answer(body=status, delay=0.1))
+    server.script("GET", "/api/v3/customformat", Answer(500), Answer(body=[]))
+
+    def both(client: ApiClient) -> Awaitable[Any]:
+        return ServarrGateway(client, service="sonarr", name="main").probe_and_read(["customformat"])
+
+    assert call(server.url, both) == (status, {"customformat": []})
+    assert server.count("GET", "/api/v3/customformat") == 2
 
 
 def test_credentials_in_the_base_url_never_reach_an_error(server: EdgeServer) -> None:

@@ -156,6 +156,36 @@ def test_probe_then_reads_everything_at_once_with_one_get_per_endpoint(service: 
     assert all(route.call_count == 1 for route in router.routes)
 
 
+def test_the_probe_and_the_reads_go_out_together() -> None:
+    """The status answer waits for a read to arrive: a probe sent first would time out."""
+    state = server_state("sonarr")
+    router = respx.MockRouter(base_url=API)
+    read_arrived = asyncio.Event()
+
+    async def status(request: httpx.Request) -> httpx.Response:
+        await asyncio.wait_for(read_arrived.wait(), timeout=2)
+        return httpx.Response(200, json=state["system/status"])
+
+    async def formats(request: httpx.Request) -> httpx.Response:
+        read_arrived.set()
+        return httpx.Response(200, json=state["customformat"])
+
+    router.get("/system/status").mock(side_effect=status)
+    router.get("/customformat").mock(side_effect=formats)
+    (found_status, reads), client = run("sonarr", router, lambda g: g.probe_and_read(["customformat"]))
+    assert found_status["appName"] == "Sonarr" and reads == {"customformat": state["customformat"]}
+    assert client.stats == {"GET": 2}
+
+
+def test_a_probe_that_refuses_the_server_wins_over_the_reads_alongside(router: respx.MockRouter) -> None:
+    state = server_state("sonarr")
+    state["system/status"] = payloads.status("Radarr", "5.28.0.10274")
+    serve(router, state)
+    router.routes["customformat"].mock(side_effect=None, return_value=httpx.Response(401))
+    with pytest.raises(ApiError, match="is Radarr, not Sonarr"):
+        run("sonarr", router, lambda gateway: gateway.probe_and_read(["customformat"]))
+
+
 def test_the_kinds_read_the_sonarr_collections() -> None:
     state = server_state("sonarr")
     status, reads = fetch("sonarr", state)
