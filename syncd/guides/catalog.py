@@ -15,17 +15,20 @@ Local custom formats (user-written TRaSH-shaped CF JSON) are read by
 `load_local_custom_formats`; see its docstring for the folder layout rule.
 
 `load_cached` keeps the parsed catalogs of a revision on disk (a pickle in the state dir, keyed
-by the revision and by the code that parses), so an unchanged guide is not parsed again.
+by the revision and by the code that parses), so an unchanged guide is not parsed again; a
+service's catalog is unpickled only when a run asks for it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,16 +79,17 @@ _CODE_KEY = hashlib.sha256(
 def load_cached(root: Path, *, revision: str, cache_dir: Path) -> GuideSet:
     """`load_catalogs`, read from `cache_dir` when this revision was parsed before.
 
-    The newest few revisions are kept (the daemon may fall back to an older one); a cache file
-    that cannot be read is ignored and rewritten."""
+    Each service's catalog is pickled apart and unpickled only when first asked for (see
+    `GuideSet`). The newest few revisions are kept (the daemon may fall back to an older one);
+    a cache file that cannot be read is ignored and rewritten."""
     key = hashlib.sha256(f"{revision}\0{_CODE_KEY}".encode()).hexdigest()[:32]
     path = cache_dir / f"catalog-{key}.pickle"
     try:
         with path.open("rb") as cached_file:
             cached = pickle.load(cached_file)
-        if isinstance(cached, GuideSet) and cached.revision == revision:
+        if isinstance(cached, _Cached) and cached.revision == revision:
             os.utime(path)
-            return cached
+            return cached.guides()
     except FileNotFoundError:
         pass
     except (
@@ -103,12 +107,44 @@ def load_cached(root: Path, *, revision: str, cache_dir: Path) -> GuideSet:
     return guides
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """A cache file: the revision, the files broken in it, and each service's catalog pickled."""
+
+    revision: str
+    broken: tuple[GuideBrokenFile, ...]
+    sonarr: bytes
+    radarr: bytes
+
+    @classmethod
+    def of(cls, guides: GuideSet) -> _Cached:
+        sonarr, radarr = (
+            pickle.dumps(guides.for_service(s), protocol=pickle.HIGHEST_PROTOCOL) for s in SERVICES
+        )
+        return cls(guides.revision, guides.broken, sonarr, radarr)
+
+    def guides(self) -> GuideSet:
+        return GuideSet(
+            revision=self.revision,
+            sonarr=functools.partial(_unpickle_catalog, self.sonarr),
+            radarr=functools.partial(_unpickle_catalog, self.radarr),
+            broken=self.broken,
+        )
+
+
+def _unpickle_catalog(data: bytes) -> GuideCatalog:
+    catalog = pickle.loads(data)
+    if not isinstance(catalog, GuideCatalog):
+        raise TypeError(f"the guide cache holds a {type(catalog).__name__}, not a catalog")
+    return catalog
+
+
 def _store(cache_dir: Path, path: Path, guides: GuideSet) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".catalog-", suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
-            pickle.dump(guides, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(_Cached.of(guides), out, protocol=pickle.HIGHEST_PROTOCOL)
         Path(tmp).replace(path)
         older = sorted(cache_dir.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in older[_CACHE_KEEP:]:

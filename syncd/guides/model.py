@@ -2,12 +2,14 @@
 
 Parse-only models (`extra="ignore"`, frozen): they describe the guide's data as published,
 with no knowledge of any server API. `GuideCatalog` indexes everything one service needs by
-trash_id. Building a catalog is `syncd.guides.catalog`'s job; this module does no I/O.
+trash_id; `GuideSet` holds one per service (a plain class: it may build them on first use).
+Building a catalog is `syncd.guides.catalog`'s job; this module does no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -134,16 +136,55 @@ class GuideCatalog(GuideModel):
     broken: tuple[GuideBrokenFile, ...] = ()
 
 
-class GuideSet(GuideModel):
-    """The catalogs of one guide checkout plus where it came from."""
+class GuideSet:
+    """The catalogs of one guide checkout plus where it came from.
 
-    revision: str
-    sonarr: GuideCatalog
-    radarr: GuideCatalog
+    A catalog may be handed over unbuilt, as the function that builds it: the catalogs read
+    from the cache (`syncd.guides.catalog.load_cached`) are unpickled the first time their
+    service is asked for, so a run that plans only Sonarr never pays for Radarr's. The files
+    broken in either are known without building them (`broken`, given with unbuilt ones), as
+    every run reports them."""
+
+    def __init__(
+        self,
+        *,
+        revision: str,
+        sonarr: GuideCatalog | Callable[[], GuideCatalog],
+        radarr: GuideCatalog | Callable[[], GuideCatalog],
+        broken: tuple[GuideBrokenFile, ...] | None = None,
+    ) -> None:
+        if broken is None:
+            if not (isinstance(sonarr, GuideCatalog) and isinstance(radarr, GuideCatalog)):
+                raise TypeError("the broken files of unbuilt catalogs must be given")
+            broken = sonarr.broken + radarr.broken
+        self.revision = revision
+        self.broken = broken
+        self._catalogs = {"sonarr": sonarr, "radarr": radarr}
+        self._building = threading.Lock()
 
     def for_service(self, service: str) -> GuideCatalog:
-        return self.sonarr if service == "sonarr" else self.radarr
+        key = "sonarr" if service == "sonarr" else "radarr"
+        with self._building:
+            catalog = self._catalogs[key]
+            if not isinstance(catalog, GuideCatalog):
+                catalog = self._catalogs[key] = catalog()
+        return catalog
 
     @property
-    def broken(self) -> tuple[GuideBrokenFile, ...]:
-        return self.sonarr.broken + self.radarr.broken
+    def sonarr(self) -> GuideCatalog:
+        return self.for_service("sonarr")
+
+    @property
+    def radarr(self) -> GuideCatalog:
+        return self.for_service("radarr")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GuideSet):
+            return NotImplemented
+        return (self.revision, self.sonarr, self.radarr) == (other.revision, other.sonarr, other.radarr)
+
+    def __hash__(self) -> int:
+        return hash(self.revision)
+
+    def __repr__(self) -> str:
+        return f"GuideSet(revision={self.revision!r})"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from syncd.guides import catalog
 from syncd.guides.catalog import load_cached, load_catalogs
+from syncd.guides.model import GuideCatalog
 
 GUIDES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "trash-guides"
 
@@ -46,3 +50,27 @@ def test_an_unreadable_cache_file_is_parsed_again_and_only_a_few_revisions_are_k
     for revision in ("r2", "r3", "r4", "r5"):
         load_cached(GUIDES, revision=revision, cache_dir=cache)
     assert len(list(cache.glob("catalog-*.pickle"))) == 3
+
+
+def test_a_cache_hit_unpickles_only_the_catalogs_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    parsed = load_cached(GUIDES, revision="r1", cache_dir=cache)
+    built: list[str] = []
+
+    def unpickle(data: bytes) -> GuideCatalog:
+        found = real(data)
+        built.append(found.service)
+        return found
+
+    real = catalog._unpickle_catalog
+    monkeypatch.setattr(catalog, "_unpickle_catalog", unpickle)
+
+    cached = load_cached(GUIDES, revision="r1", cache_dir=cache)
+
+    assert cached.broken == parsed.broken
+    assert built == []
+    assert cached.for_service("sonarr") == parsed.sonarr
+    assert cached.for_service("sonarr") is cached.sonarr
+    assert built == ["sonarr"]
