@@ -14,6 +14,7 @@ commands to the same pattern: imports inside the command function.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -235,7 +236,7 @@ def main(
     if level and level not in LEVELS:
         print(f"Error: SYNCD_LOG_LEVEL={level!r} is not one of {', '.join(LEVELS)}", file=err)
         return EXIT_ERROR
-    from syncd.lean_imports import loading_for_good, skip_unused_extras
+    from syncd.lean_imports import collection_paused, loading_for_good, skip_unused_extras
 
     with loading_for_good():
         skip_unused_extras()
@@ -260,33 +261,35 @@ def main(
         dialect=Dialect(args.format) if getattr(args, "format", None) else None,
         allow_many_deletes=getattr(args, "allow_many_deletes", False),
     )
-    try:
-        if args.command in CONFIG_COMMANDS and args.config is None:
-            args.config = _discover_config(err)
-        if args.command == "plan":
-            return asyncio.run(_plan(args, settings, term))
-        if args.command == "apply":
-            return _locked_apply(args, settings, term)
-        if args.command == "run":
-            return _run(args, settings)
-        if args.command == "validate":
-            return asyncio.run(_validate(args, settings, term))
-        if args.command == "show":
-            return _show(args, term)
-        if args.command == "list":
-            return _list(args, settings, term)
-        if args.command == "config":
-            return _config_create(args, settings, out)
-        from syncd import demo  # the simulator is only loaded for the demo
+    # One-shot commands run without garbage collection (see `syncd.lean_imports`); the daemon collects.
+    with contextlib.nullcontext() if daemon else collection_paused():
+        try:
+            if args.command in CONFIG_COMMANDS and args.config is None:
+                args.config = _discover_config(err)
+            if args.command == "plan":
+                return asyncio.run(_plan(args, settings, term))
+            if args.command == "apply":
+                return _locked_apply(args, settings, term)
+            if args.command == "run":
+                return _run(args, settings)
+            if args.command == "validate":
+                return asyncio.run(_validate(args, settings, term))
+            if args.command == "show":
+                return _show(args, term)
+            if args.command == "list":
+                return _list(args, settings, term)
+            if args.command == "config":
+                return _config_create(args, settings, out)
+            from syncd import demo  # the simulator is only loaded for the demo
 
-        return demo.run(guides=args.guides, workdir=args.workdir, out=out)
-    except ValidationFailed as exc:
-        for diagnostic in exc.diagnostics:
-            print(str(diagnostic), file=err)
-        return EXIT_ERROR
-    except SyncdError as exc:
-        print(f"Error: {exc}", file=err)
-        return EXIT_ERROR
+            return demo.run(guides=args.guides, workdir=args.workdir, out=out)
+        except ValidationFailed as exc:
+            for diagnostic in exc.diagnostics:
+                print(str(diagnostic), file=err)
+            return EXIT_ERROR
+        except SyncdError as exc:
+            print(f"Error: {exc}", file=err)
+            return EXIT_ERROR
 
 
 async def _planned(

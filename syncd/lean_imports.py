@@ -18,6 +18,11 @@ functions, pydantic schemas) that live as long as the process. The garbage colle
 them on each full collection while they load, on every full collection after, and once more at
 exit: about a fifth of a no-op `syncd plan`'s CPU time. `loading_for_good` pauses collection
 while they load and then freezes them (`gc.freeze`), so no later collection scans them again.
+
+A command that runs once and exits (all but the daemon) then runs with collection paused
+(`collection_paused`): the cyclic garbage it leaves is small (a no-op plan: some 300 objects,
+no more memory at its peak) and is collected at exit, while collecting it as it came cost ~5 ms
+of such a plan, rescanning the objects the command keeps (the guide catalog, the replies).
 """
 
 from __future__ import annotations
@@ -50,11 +55,20 @@ def loading_for_good() -> Iterator[None]:
     if gc.get_freeze_count():
         yield
         return
+    with collection_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Run the block without garbage collection; collection is as it was afterwards."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if collecting:
             gc.enable()

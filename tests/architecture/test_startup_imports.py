@@ -78,21 +78,38 @@ def test_plan_imports_no_optional_extras_of_its_libraries(tmp_path: Path) -> Non
         assert not loaded(modules, extra), f"`syncd plan` imported {extra}"
 
 
-def test_plan_freezes_the_modules_it_loaded_and_still_collects_garbage(tmp_path: Path) -> None:
-    """The objects a command's imports create are frozen out of garbage collection (see
-    `syncd.lean_imports.loading_for_good`); collection itself stays on."""
-    probe = (
-        "import gc, sys\nfrom syncd import cli\n"
-        "cli.main(['plan', '-c', sys.argv[1]], stdout=sys.stderr)\n"
-        "print(gc.isenabled(), gc.get_freeze_count())"
-    )
+_GC_PROBE = """
+import gc, json, sys
+from syncd import app, cli, errors
+seen = {}
+
+def stop(path, settings):
+    seen["plan"] = gc.isenabled()
+    raise errors.SyncdError("stop")
+
+def daemon(args, settings):
+    seen["run"] = gc.isenabled()
+    return 0
+
+app.load_config = stop
+cli._run = daemon
+cli.main(["plan", "-c", sys.argv[1]], stdout=sys.stderr, stderr=sys.stderr)
+cli.main(["run", "-c", sys.argv[1]], stdout=sys.stderr, stderr=sys.stderr)
+print(json.dumps({**seen, "after": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_one_shot_commands_run_without_garbage_collection_the_daemon_with_it(tmp_path: Path) -> None:
+    """The objects a command's imports create are frozen out of garbage collection; a one-shot
+    command then runs with collection paused, the daemon with it on, and `main` leaves it on
+    (see `syncd.lean_imports`)."""
+    config = tmp_path / "syncd.yml"
+    config.write_text("sonarr: {}\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "missing.yml")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+        [sys.executable, "-c", _GC_PROBE, str(config)], capture_output=True, text=True, check=True, timeout=60
     )
-    enabled, frozen = done.stdout.split()
-    assert enabled == "True"
-    assert int(frozen) > 10_000, "the modules `syncd plan` loaded are not frozen"
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["plan"] is False, "`syncd plan` ran with garbage collection on"
+    assert seen["run"] is True, "`syncd run` ran without garbage collection"
+    assert seen["after"] is True
+    assert seen["frozen"] > 10_000, "the modules `syncd plan` loaded are not frozen"
