@@ -43,7 +43,7 @@ from syncd.guides import repo as guide_repo
 from syncd.guides import templates as guide_templates
 from syncd.guides.model import GuideCustomFormat, GuideSet
 from syncd.kinds import registry
-from syncd.kinds.base import Context, Peer, Request, ShapeError
+from syncd.kinds.base import Context, Peer, Request, ShapeError, repair_reads, repairs_kind
 from syncd.live import http as live_http
 from syncd.live import plex, prowlarr, qbittorrent, servarr
 from syncd.plan import deletes, ordering
@@ -312,15 +312,18 @@ def _used_kinds(
     """The kinds the config uses (others cost no request) and the collections they read: a
     kind is used when the config wants objects of it (or has errors to report), or may delete
     some (owned ones only matter when `ownership` records any; without it, when the rule
-    allows it)."""
+    allows it), or a used kind repairs its objects (with the used kind's `repair_reads`)."""
 
     def in_use(state: plan_engine.KindState) -> bool:
         rule, name = state.wants.delete, state.kind.name
         owned = rule.owned and (ownership is None or bool(ownership.objects.get(name)))
         return bool(state.wants.objects or state.wants.diagnostics) or owned or rule.unmanaged
 
-    used = [s for s in states if in_use(s)]
-    return used, sorted({path for s in used for path in s.kind.reads})
+    chosen = {s.kind.name for s in states if in_use(s)}
+    chosen |= {repairs_kind(s.kind) or "" for s in states if s.kind.name in chosen}
+    used = [s for s in states if s.kind.name in chosen]
+    paths = {path for s in used for path in (*s.kind.reads, *repair_reads(s.kind))}
+    return used, sorted(paths)
 
 
 def _found_kinds(

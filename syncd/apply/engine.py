@@ -16,10 +16,12 @@ next one), so a crash mid-apply never loses what was created.
 The first failed write stops the instance: no further write starts (those in flight finish
 and count).
 
-Overlapping creates of a kind with `repairs_kind` (custom formats: the server adds each one to
-every quality profile, not atomically) are followed by a repair: the engine reads the kind's
-`repair_reads` and sends its `repairs`, alongside the writes of `repairs_kind` (to the objects
-those do not write whole), else before the deletes, else at the end.
+Repairs (`Kind.repairs`: custom formats the server lost from quality profiles) are built from
+the kind's `repair_reads`, read when they are due: the planned ones (`Change.repair`, damage
+the plan found) alongside the other writes of the kind repaired, and after overlapping creates
+of a kind with `repairs_kind` (the server adds each new custom format to every quality profile,
+not atomically) every repair found, alongside the writes of `repairs_kind`, else before the
+deletes, else at the end. None goes to an object written whole alongside.
 """
 
 from __future__ import annotations
@@ -142,15 +144,24 @@ async def execute(
             deleting = group[0].action is Action.DELETE
             due = [r for r in run.repairs_due if deleting or repairs_kind(r) == kind.name]
             run.repairs_due = [r for r in run.repairs_due if r not in due]
-            rewritten = set() if deleting else {c.live_id for c in group if c.action is Action.UPDATE}
+            writes = [c for c in group if not c.repair]
+            # Kinds to repair now -> the planned repairs they build.
+            repairing: dict[Kind, list[Change]] = {r: [] for r in due}
+            if len(writes) < len(group):
+                repairing.setdefault(_repairer(states, kind.name), []).extend(c for c in group if c.repair)
+            rewritten = set() if deleting else {c.live_id for c in writes if c.action is Action.UPDATE}
+            repairs_now = [
+                run.repair(r, slots, rewritten, planned, everything=r in due)
+                for r, planned in repairing.items()
+            ]
             if deleting:
-                await asyncio.gather(*(run.repair(r, slots, rewritten) for r in due))
+                await asyncio.gather(*repairs_now)
                 await run.group(group, slots, concurrency)
+            elif writes:
+                await asyncio.gather(run.group(writes, slots, concurrency), *repairs_now)
             else:
-                await asyncio.gather(
-                    run.group(group, slots, concurrency), *(run.repair(r, slots, rewritten) for r in due)
-                )
-        await asyncio.gather(*(run.repair(r, slots, set()) for r in run.repairs_due))
+                await asyncio.gather(*repairs_now)
+        await asyncio.gather(*(run.repair(r, slots, set(), (), everything=True) for r in run.repairs_due))
     finally:
         if reading is not None and not reading.done():
             reading.cancel()
@@ -164,6 +175,11 @@ async def _read_quietly(sender: Sender, paths: Sequence[str]) -> dict[str, Any] 
         return await sender.read(paths)
     except SyncdError as exc:
         return exc
+
+
+def _repairer(states: Mapping[str, KindState], kind: str) -> Kind:
+    """The kind whose `repairs` build the planned repairs of `kind`'s objects."""
+    return next(s.kind for s in states.values() if repairs_kind(s.kind) == kind)
 
 
 def _creates(group: Sequence[Change]) -> int:
@@ -267,41 +283,66 @@ class _Run:
         else:
             self.extra_reads.update(got)
 
-    async def repair(self, kind: Kind, slots: asyncio.Semaphore, rewritten: set[int | None]) -> None:
-        """Read `kind`'s repair reads and send its repairs, except to the objects `rewritten`
-        (written whole by the group running alongside)."""
+    async def repair(
+        self,
+        kind: Kind,
+        slots: asyncio.Semaphore,
+        rewritten: set[int | None],
+        planned: Sequence[Change],
+        *,
+        everything: bool,
+    ) -> None:
+        """Read `kind`'s repair reads and send the `planned` repairs (an object the server no
+        longer shows damaged needs none) and, if `everything` (after overlapping creates), every
+        other repair found, except to the objects `rewritten` (written whole alongside)."""
         if not self._may_start():
             return
         target = repairs_kind(kind)
         assert target is not None
+        failing = (
+            planned[0] if planned else self._repair_change(target, f"(repair after {kind.name} creates)")
+        )
         try:
             reads = await self.sender.read(repair_reads(kind))
             found = repairs(kind, reads)
         except SyncdError as exc:
-            self._failed(self._repair_change(target, f"(repair after {kind.name} creates)", None), exc)
+            self._failed(failing, exc)
             return
         except ShapeError as exc:
-            error = ApiError(f"unexpected reply to GET {exc}", instance=self.instance)
-            self._failed(self._repair_change(target, f"(repair after {kind.name} creates)", None), error)
+            self._failed(failing, ApiError(f"unexpected reply to GET {exc}", instance=self.instance))
             return
-        await asyncio.gather(
-            *(self._repaired(target, r, slots) for r in found if r.object_id not in rewritten)
-        )
+        waiting = {c.live_id: c for c in planned}
+        sends = []
+        for repair in found:
+            change = waiting.pop(repair.object_id, None)
+            if repair.object_id not in rewritten and (change is not None or everything):
+                sends.append(self._repaired(target, repair, slots, change))
+        await asyncio.gather(*sends, *(self._written(c, None) for c in waiting.values()))
 
-    def _repair_change(self, kind: str, name: str, object_id: int | None) -> Change:
+    def _repair_change(self, kind: str, name: str, object_id: int | None = None) -> Change:
         return Change(instance=self.instance, type=kind, name=name, action=Action.UPDATE, live_id=object_id)
 
-    async def _repaired(self, kind: str, repair: Repair, slots: asyncio.Semaphore) -> None:
-        change = self._repair_change(kind, repair.name, repair.object_id)
+    async def _repaired(
+        self, kind: str, repair: Repair, slots: asyncio.Semaphore, planned: Change | None
+    ) -> None:
+        """Send `repair`: the `planned` change, else one found after overlapping creates."""
+        change = planned or self._repair_change(kind, repair.name, repair.object_id)
         async with slots:
             if not self._may_start():
                 return
+            if planned is not None:
+                self.on_event(
+                    "apply.change.start", {"address": change.address, "action": change.action.value}
+                )
             try:
                 await self.sender.send(repair.request)
             except SyncdError as exc:
                 self._failed(change, exc)
                 return
-        self.on_event("apply.repaired", {"address": change.address, "reason": "overlapping creates"})
+        if planned is not None:
+            await self._written(planned, None)
+        else:
+            self.on_event("apply.repaired", {"address": change.address, "reason": "overlapping creates"})
 
     async def _written(self, change: Change, created: int | str | None) -> None:
         state = self.states[change.type]

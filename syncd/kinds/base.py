@@ -30,11 +30,14 @@ Optional declarations (absent means the default; see the functions at the end):
 * `create_reads`: collections read only when apply creates an object (a `/schema` template),
   so a no-op plan never pays for them; read once at the start of the apply, alongside the first
   writes, so what they return must not depend on this apply's writes;
-* `repairs_kind` + `repair_reads` + `repairs(reads)`: the server itself edits objects of
-  `repairs_kind` on every create of this kind, not atomically, so creates that overlap lose some
-  of those edits (Sonarr/Radarr add a new custom format to every quality profile). After
-  overlapping creates, apply reads `repair_reads` and sends the `Repair`s, except to objects of
-  `repairs_kind` it writes whole anyway in this apply;
+* `repairs_kind` + `repair_reads` + `repairs(reads, planned)`: the server itself edits objects
+  of `repairs_kind` on every create of this kind, not atomically, so creates that overlap lose
+  some of those edits (Sonarr/Radarr add a new custom format to every quality profile), and an
+  object left so stays damaged. The plan reads `repair_reads` with the kind's own reads and plans
+  an update of `repairs_kind` (`Change.repair`) for each `Repair` found, given the kind's
+  `planned` changes (what they delete is no loss); apply builds each planned repair anew from
+  fresh reads, and after overlapping creates of this apply sends every repair found. Neither
+  goes to objects of `repairs_kind` that are written whole anyway;
 * `spare_reads` + `spared(found, reads)`: when a delete is planned, read these and keep the
   objects `spared` names a reason for (a profile still in use), as a warning.
 
@@ -112,12 +115,16 @@ class Request:
 
 @dataclass(frozen=True)
 class Repair:
-    """A write restoring what overlapping creates lost on one object the server edits itself:
-    the object (`object_id`, display `name`) and the request."""
+    """A write restoring what the server lost on one object it edits itself: the object
+    (`object_id`, display `name`), the request, and for the plan why (`reason`) and what it
+    restores, in the essence's terms of the repaired kind (`before` -> `after`)."""
 
     object_id: int
     name: str
     request: Request
+    reason: str
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -323,9 +330,9 @@ def repair_reads(kind: Kind) -> tuple[str, ...]:
     return tuple(getattr(kind, "repair_reads", ()))
 
 
-def repairs(kind: Kind, reads: Mapping[str, Any]) -> tuple[Repair, ...]:
+def repairs(kind: Kind, reads: Mapping[str, Any], planned: tuple[Planned, ...] = ()) -> tuple[Repair, ...]:
     build: Any = getattr(kind, "repairs", None)
-    found: tuple[Repair, ...] = build(reads) if build is not None else ()
+    found: tuple[Repair, ...] = build(reads, planned) if build is not None else ()
     return found
 
 

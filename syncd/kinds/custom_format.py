@@ -14,10 +14,15 @@ is not atomic: `CustomFormatService.Insert` publishes `CustomFormatAddedEvent`, 
 back whole, unlocked (Sonarr and Radarr `src/NzbDrone.Core/CustomFormats/CustomFormatService.cs`,
 `src/NzbDrone.Core/Profiles/Qualities/QualityProfileService.cs`). Overlapping creates so lose
 some of each other's inserts, and a profile missing a format cannot be saved again
-(`QualityProfileController`: every custom format must be in `formatItems`). `repairs` puts the
-missing formats back, at score 0 as the server would have: the apply engine sends them after
-overlapping creates to every profile it does not write itself (a profile write of syncd sends
-every format, `syncd.kinds.quality_profile`).
+(`QualityProfileController`: every custom format must be in `formatItems`) until the
+server's daily housekeeping puts the missing ones back at score 0
+(`src/NzbDrone.Core/Housekeeping/Housekeepers/CleanupQualityProfileFormatItems.cs`). `repairs`
+does the same now, for every profile whether syncd manages it or not: the plan shows the
+damage it finds (a failed apply's, an earlier syncd's, another tool's), and apply sends the
+repairs after overlapping creates of its own; neither to a profile syncd writes whole anyway
+(its write sends every format, `syncd.kinds.quality_profile`). A delete has no such problem: the
+`CustomFormatDeletedEvent` handler races the same way, but the server never shows a profile's
+item of a deleted format (`QualityProfileRepository.Query` skips it), nor refuses a PUT for it.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from syncd.kinds.base import (
     Context,
     EntryModel,
     Found,
+    Planned,
     Repair,
     Request,
     Resolved,
@@ -124,9 +130,11 @@ class CustomFormatKind(RestCollection):
     def update_body(self, wanted: Wanted, found: Found, resolved: Resolved) -> Any:
         return servarr_json.custom_format_to_api(CustomFormat.model_validate(wanted.value), base=found.raw)
 
-    def repairs(self, reads: Mapping[str, Any]) -> tuple[Repair, ...]:
-        """A PUT for each profile missing some of the server's formats: the profile as read,
-        with the missing ones first at score 0 (where `CustomFormatAddedEvent` inserts them)."""
+    def repairs(self, reads: Mapping[str, Any], planned: tuple[Planned, ...]) -> tuple[Repair, ...]:
+        """A PUT for each profile missing some of the server's formats (not counting those
+        `planned` to be deleted): the profile as read, with every missing one first at score 0
+        (where `CustomFormatAddedEvent` inserts them), and no other change."""
+        going = {p.live_id for p in planned if p.action in ("delete", "replace")}
         formats = object_list(reads, ENDPOINT, {"id": int, "name": str})
         found = []
         for profile in object_list(reads, PROFILES, {"id": int, "name": str, "formatItems": list}):
@@ -135,8 +143,23 @@ class CustomFormatKind(RestCollection):
             missing = [
                 {"format": f["id"], "name": f["name"], "score": 0} for f in formats if f["id"] not in held
             ]
-            if missing:
-                body = {**profile, "formatItems": [*reversed(missing), *items]}
-                request = Request("PUT", f"{PROFILES}/{profile['id']}", body)
-                found.append(Repair(object_id=profile["id"], name=profile["name"], request=request))
+            lost = sorted(item["name"] for item in missing if item["format"] not in going)
+            if not lost:
+                continue
+            body = {**profile, "formatItems": [*reversed(missing), *items]}
+            count = f"{len(lost)} custom format{'' if len(lost) == 1 else 's'}"
+            reason = (
+                f"restore the {count} the server lost from this profile, at score 0: "
+                "no score changes, safe for a profile syncd does not manage"
+            )
+            found.append(
+                Repair(
+                    object_id=profile["id"],
+                    name=profile["name"],
+                    request=Request("PUT", f"{PROFILES}/{profile['id']}", body),
+                    reason=reason,
+                    before={"scores": {}},
+                    after={"scores": dict.fromkeys(lost, 0)},
+                )
+            )
         return tuple(found)

@@ -4,7 +4,8 @@ For one kind on one instance it matches what the config wants to what the server
 (the stored id first; else a single case-insensitive name match is adopted; two matches are
 an error for that object; no match means create), diffs the kind's essence of the live object
 against the desired one, and picks the action: no-op, create, update, replace (a change of a
-`replace_on` field) or delete (only what the kind's `DeleteRule` allows). Changes come out in
+`replace_on` field) or delete (only what the kind's `DeleteRule` allows). Damage the server
+left on objects it edits itself is planned as a repair (`base.repairs`). Changes come out in
 the order `syncd.plan.ordering` derives from `depends_on`, deletes last and in reverse.
 
 Secrets: a `sensitive` field is write-only. Servers answer `"********"` for it, which is
@@ -102,8 +103,45 @@ def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: s
         result.changes.extend(one.changes)
         result.diagnostics.extend(one.diagnostics)
         result.states.extend(one.states)
+    result.changes.extend(_repairs(result.states, result.changes, planned, instance))
     result.changes.sort(key=lambda c: _apply_rank(c, rank))
     return result
+
+
+def _repairs(
+    states: Sequence[KindState],
+    changes: Sequence[Change],
+    planned: Mapping[str, tuple[base.Planned, ...]],
+    instance: str,
+) -> list[Change]:
+    """The damage the server holds now that its kinds' `repairs` find (given what they plan
+    themselves), each an update of the kind repaired, except of the objects a change of that
+    kind writes or deletes anyway."""
+    present = {s.kind.name for s in states}
+    found: list[Change] = []
+    for state in states:
+        target = base.repairs_kind(state.kind)
+        if target is None or target not in present:
+            continue
+        written = {c.live_id for c in changes if c.type == target and c.action is not Action.NOOP}
+        for repair in base.repairs(state.kind, state.reads, planned.get(state.kind.name, ())):
+            if repair.object_id in written:
+                continue
+            found.append(
+                Change(
+                    instance=instance,
+                    type=target,
+                    name=repair.name,
+                    action=Action.UPDATE,
+                    live_id=repair.object_id,
+                    before=repair.before,
+                    after=repair.after,
+                    diff=diffing.diff(repair.before, repair.after),
+                    reason=repair.reason,
+                    repair=True,
+                )
+            )
+    return found
 
 
 def _apply_rank(change: Change, rank: Mapping[str, int]) -> tuple[int, int, str]:

@@ -52,7 +52,9 @@ class Change(Frozen):
 
     `instance` is `sonarr.main`; `name` is the display name (`Remux Tier 01`); `key` is the
     ownership key (trash_id or profile key, empty for singletons); `live_id` is the server id
-    for updates and deletes.
+    for updates and deletes. A `repair` is an update restoring what the server itself lost on
+    an object (the custom formats of a quality profile, whoever manages it): apply builds it
+    from what the server holds then, through the kind that declares the repair.
     """
 
     instance: str
@@ -67,6 +69,7 @@ class Change(Frozen):
     after: Mapping[str, Any] | None = None
     diff: tuple[FieldChange, ...] = ()
     reason: str = ""
+    repair: bool = False
 
     @property
     def address(self) -> str:

@@ -13,7 +13,10 @@ lock. The route stores the format, copies the profiles, waits `profile_event_sec
 the server lock (the handler's reads and writes take time) and writes the copies back: POSTs
 that overlap overwrite each other's inserts, so profiles lose format items. A profile PUT that
 then omits a format is refused (`QualityProfileController`: "All Custom Formats and no extra
-ones need to be present inside your Profile!").
+ones need to be present inside your Profile!"). A DELETE is atomic here: on the real servers its
+`CustomFormatDeletedEvent` handler races the same way, but what it can leave behind (a stored
+item of the deleted format) never shows, since `QualityProfileRepository.Query` skips such
+items, as `ServarrState.render_profile` does.
 """
 
 from __future__ import annotations
