@@ -1,12 +1,18 @@
 """End to end: quality profiles the server left without some custom formats (an apply stopped
 partway, an earlier syncd, another tool) are found by the plan, whether syncd manages them or
-not, and repaired by apply with those formats at score 0 and nothing else."""
+not, and repaired by apply with those formats at score 0 and nothing else; custom formats
+created concurrently against a server that loses profile inserts when creates overlap (as
+Sonarr/Radarr do) still leave every profile with every format, and the next apply has nothing
+to write."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from syncd.simulator import SimulatedServarr
 from tests.e2e.conftest import run, writes
@@ -22,6 +28,21 @@ sonarr:
     include:
       - preset: sonarr-web-1080p
 """
+
+
+@pytest.fixture
+def server() -> Iterator[SimulatedServarr]:
+    """A Sonarr that loses profile inserts when custom-format creates overlap, as the real one
+    does (`QualityProfileService.Handle(CustomFormatAddedEvent)` writes every profile back
+    unlocked)."""
+    with SimulatedServarr(
+        "sonarr",
+        api_key=SONARR_KEY,
+        latency=0.01,
+        profile_event_seconds=0.02,
+        request_validator=OpenApiValidator("sonarr"),
+    ) as racing:
+        yield racing
 
 
 def _complete(server: SimulatedServarr) -> dict[str, bool]:
@@ -98,36 +119,71 @@ def test_a_damaged_profile_is_planned_repaired_and_then_converged(env: Path, tmp
         assert writes(server) == []
 
 
-def test_an_apply_stopped_partway_leaves_damage_the_next_apply_repairs(env: Path, tmp_path: Path) -> None:
+def test_an_apply_stopped_partway_leaves_damage_the_next_apply_repairs(
+    env: Path, tmp_path: Path, server: SimulatedServarr
+) -> None:
     config = tmp_path / "syncd.yml"
-    with SimulatedServarr(
-        "sonarr",
-        api_key=SONARR_KEY,
-        latency=0.01,
-        profile_event_seconds=0.02,
-        request_validator=OpenApiValidator("sonarr"),
-    ) as server:
-        config.write_text(CONFIG.format(url=server.url))
-        # One custom-format create refused: the others, in flight together, lose profile inserts,
-        # and no write starts after the failure, the repair included.
-        server.fail_next(1, 400, path_prefix="/api/v3/customformat", method="POST")
-        failed = run("apply", "-c", str(config))
-        assert failed.code != 0, failed.out + failed.err
-        assert not all(_complete(server).values())
+    config.write_text(CONFIG.format(url=server.url))
+    # One custom-format create refused: the others, in flight together, lose profile inserts,
+    # and no write starts after the failure, the repair included.
+    server.fail_next(1, 400, path_prefix="/api/v3/customformat", method="POST")
+    failed = run("apply", "-c", str(config))
+    assert failed.code != 0, failed.out + failed.err
+    assert not all(_complete(server).values())
 
-        planned = run("plan", "-c", str(config))
-        damaged = [name for name, whole in _complete(server).items() if not whole]
-        assert damaged
-        for name in damaged:
-            assert (
-                f'sonarr.main.quality_profile["{name}"] will be updated in-place (restore the ' in planned.out
-            )
+    planned = run("plan", "-c", str(config))
+    damaged = [name for name, whole in _complete(server).items() if not whole]
+    assert damaged
+    for name in damaged:
+        assert f'sonarr.main.quality_profile["{name}"] will be updated in-place (restore the ' in planned.out
 
-        clean = run("apply", "-c", str(config))
-        assert clean.code == 0, clean.out + clean.err
-        assert all(_complete(server).values())
+    clean = run("apply", "-c", str(config))
+    assert clean.code == 0, clean.out + clean.err
+    assert all(_complete(server).values())
 
-        server.reset_requests()
-        again = run("apply", "-c", str(config))
-        assert again.code == 0, again.out + again.err
-        assert writes(server) == []
+    server.reset_requests()
+    again = run("apply", "-c", str(config))
+    assert again.code == 0, again.out + again.err
+    assert writes(server) == []
+
+
+def test_overlapping_creates_leave_every_profile_with_every_format(
+    env: Path, tmp_path: Path, server: SimulatedServarr
+) -> None:
+    config = tmp_path / "syncd.yml"
+    config.write_text(CONFIG.format(url=server.url))
+    defaults = {p["id"] for p in server.state.quality_profiles.values()}
+
+    first = run("apply", "-c", str(config))
+    assert first.code == 0, first.out + first.err
+
+    created = [r for r in server.requests if r.method == "POST" and r.path == "/api/v3/customformat"]
+    assert len(created) == len(server.state.custom_formats) > 30
+    formats = set(server.state.custom_formats)
+    for profile in server.state.quality_profiles.values():
+        held = [item["format"] for item in profile["formatItems"]]
+        assert sorted(held) == sorted(formats), profile["name"]
+    # The server did lose inserts: the profiles syncd does not manage were repaired.
+    repaired = {r.path for r in server.requests if r.method == "PUT" and "qualityprofile" in r.path}
+    assert repaired == {f"/api/v3/qualityprofile/{i}" for i in defaults}
+
+    server.reset_requests()
+    second = run("apply", "-c", str(config))
+    assert second.code == 0, second.out + second.err
+    assert writes(server) == []
+
+    # Scored formats deleted by hand: recreated concurrently, and the managed profile that
+    # scores them is written once, by its own update (the repair leaves it alone).
+    (managed,) = (p for p in server.state.quality_profiles.values() if p["id"] not in defaults)
+    scored = [item["format"] for item in managed["formatItems"] if item["score"] != 0][:4]
+    assert len(scored) == 4
+    for cf_id in scored:
+        server.state.delete_custom_format(cf_id)
+    server.reset_requests()
+    third = run("apply", "-c", str(config))
+    assert third.code == 0, third.out + third.err
+    puts = [r.path for r in server.requests if r.method == "PUT" and "qualityprofile" in r.path]
+    assert sorted(puts) == sorted(f"/api/v3/qualityprofile/{i}" for i in {*defaults, managed["id"]})
+    formats = set(server.state.custom_formats)
+    for profile in server.state.quality_profiles.values():
+        assert sorted(item["format"] for item in profile["formatItems"]) == sorted(formats)
