@@ -3,10 +3,11 @@ planning and apply together. The CLI and the daemon call these use cases; nothin
 constructs clients or stores.
 
 Use cases: `prepare` (config + guides), `make_plan` (fetch live state concurrently for
-every instance, Sonarr/Radarr, qBittorrent, Prowlarr and Plex alike, resolve, plan), `apply_plan`
-(execute, save ownership), `validate` (offline). Prowlarr and Plex are nothing but resource
-kinds: `_plan_kinds_instance` and `_apply_kinds_instance` run them through the generic engines.
-Transports are injectable so tests and benchmarks can count requests.
+every instance, Sonarr/Radarr, qBittorrent, Prowlarr and Plex alike, resolve, plan),
+`prepare_and_plan` (both at once: the servers are probed while the guides are checked),
+`apply_plan` (execute, save ownership), `validate` (offline). Prowlarr and Plex are nothing but
+resource kinds: `_plan_kinds_instance` and `_apply_kinds_instance` run them through the generic
+engines. Transports are injectable so tests and benchmarks can count requests.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -174,6 +175,11 @@ async def prepare(config_path: Path, settings: Settings, *, config: Config | Non
     """Load the config (or reuse `config`, already loaded from `config_path`) and refresh the guides."""
     if config is None:
         config = await asyncio.to_thread(load_config, config_path, settings)
+    return await _prepare_guides(config)
+
+
+async def _prepare_guides(config: Config) -> Prepared:
+    """Refresh the guides of `config` (a git check, a thread) and load their catalogs."""
     trash = config.guides.trash
     checkout = await asyncio.to_thread(
         guide_repo.sync_repo,
@@ -357,25 +363,51 @@ def _limits(instance: InstanceConfig | QbittorrentConfig | KindsInstance) -> liv
     )
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """What the config and the guides want of a Sonarr/Radarr instance: its desired state, the
+    kinds it uses and the collections they read."""
+
+    desired: DesiredInstance
+    used: list[plan_engine.KindState]
+    paths: list[str]
+
+
+async def _wanted(
+    guides: asyncio.Future[Prepared], instance: InstanceConfig, known: Mapping[str, Peer]
+) -> _Wanted:
+    desired = resolve_desired(await guides, instance)
+    used, paths = _used_kinds(kind_states(instance, known, desired))
+    return _Wanted(desired, used, paths)
+
+
+async def _paths(wanted: Awaitable[_Wanted]) -> list[str]:
+    return (await wanted).paths
+
+
 async def _plan_instance(
-    prepared: Prepared, instance: InstanceConfig, settings: Settings, counts: dict[str, int]
+    config: Config,
+    guides: asyncio.Future[Prepared],
+    instance: InstanceConfig,
+    settings: Settings,
+    counts: dict[str, int],
 ) -> tuple[InstancePlan, InstanceState]:
-    desired = resolve_desired(prepared, instance)
+    """Plan a Sonarr/Radarr instance. Which collections it reads depends on the guides (a kind
+    is used when its resolved desired state wants objects), so the probe goes out first and the
+    reads once `guides` are there and resolved."""
     stored = ownership_store.load(
-        prepared.config.state_dir,
-        instance.address,
-        recyclarr_dir=_config_dir(prepared.config),
-        base_url=instance.base_url,
+        config.state_dir, instance.address, recyclarr_dir=_config_dir(config), base_url=instance.base_url
     )
     ownership = stored
+    wanted = asyncio.ensure_future(_wanted(guides, instance, peers(config)))
     try:
         async with _client(instance, settings) as client:
             gateway = servarr.ServarrGateway(client, service=instance.service, name=instance.name)
-            used, paths = _used_kinds(kind_states(instance, peers(prepared.config), desired))
-            status, reads = await gateway.probe_and_read(paths)
+            status, reads = await gateway.probe_and_read(_paths(wanted))
+            desired = wanted.result().desired
             server = ownership_store.server_key(instance.base_url, servarr.identity(status))
             ownership, moved = ownership_store.for_server(stored, server)
-            states = _found_kinds(used, reads)
+            states = _found_kinds(wanted.result().used, reads)
             kinds = plan_engine.plan_kinds(states, ownership, instance=instance.address)
             settled = {s.kind.name: s for s in kinds.states}
             changes, spared = kinds.changes, list[Diagnostic]()
@@ -386,6 +418,8 @@ async def _plan_instance(
     except (ApiError, ShapeError) as exc:
         # Without the instance prefix: the plan and every renderer name the instance already.
         error = exc.detail if isinstance(exc, ApiError) else f"unexpected reply to GET {exc}"
+        # The reads waited for `wanted`, so it is there whenever the server failed.
+        desired = wanted.result().desired
         failed = InstancePlan(
             instance=instance.address,
             service=instance.service,
@@ -434,18 +468,16 @@ def _qbittorrent_gateway(
 
 
 async def _plan_qbittorrent(
-    prepared: Prepared, instance: QbittorrentConfig, settings: Settings, counts: dict[str, int]
+    config: Config, instance: QbittorrentConfig, settings: Settings, counts: dict[str, int]
 ) -> tuple[InstancePlan, InstanceState]:
     """Plan a qBittorrent instance: its resource kinds, read through one login."""
-    stored = ownership_store.load(prepared.config.state_dir, instance.address)
+    stored = ownership_store.load(config.state_dir, instance.address)
     # qBittorrent reports no identity worth a request: its base URL names the server.
     ownership, moved = ownership_store.for_server(stored, ownership_store.server_key(instance.base_url, ""))
     try:
         async with _qbittorrent_client(instance, settings) as client:
             gateway = _qbittorrent_gateway(client, instance, settings)
-            states, reads = await _read_kinds(
-                gateway, kind_states(instance, peers(prepared.config)), ownership
-            )
+            states, reads = await _read_kinds(gateway, kind_states(instance, peers(config)), ownership)
             counts[instance.address] = client.stats.total()
     except (ApiError, ShapeError) as exc:
         error = exc.detail if isinstance(exc, ApiError) else f"unexpected reply to GET {exc}"
@@ -550,16 +582,16 @@ def _no_token(instance: PlexConfig) -> Diagnostic:
 
 
 async def _plan_kinds_instance(
-    prepared: Prepared, instance: KindsInstance, settings: Settings, counts: dict[str, int]
+    config: Config, instance: KindsInstance, settings: Settings, counts: dict[str, int]
 ) -> tuple[InstancePlan, KindsInstanceState | None]:
     """Plan a Prowlarr or Plex instance: one probe, one GET per collection its config uses
     (concurrent), then the generic planner. A Plex without a token is skipped with a warning."""
     address, service = instance.address, instance.service
     if isinstance(instance, PlexConfig) and instance.token is None:
         return InstancePlan(instance=address, service=service, diagnostics=(_no_token(instance),)), None
-    states = kinds_instance_states(instance, peers(prepared.config))
+    states = kinds_instance_states(instance, peers(config))
     problems = tuple(_unmanaged_tags(states))
-    stored = ownership_store.load(prepared.config.state_dir, address)
+    stored = ownership_store.load(config.state_dir, address)
     try:
         async with _kinds_client(instance, settings) as client:
             gateway = _kinds_gateway(client, instance)
@@ -641,23 +673,50 @@ def _select_kinds_instances(config: Config, names: Sequence[str]) -> tuple[Kinds
 
 async def make_plan(prepared: Prepared, settings: Settings, *, instances: Sequence[str] = ()) -> PlanOutcome:
     """Fetch every selected instance concurrently and plan it."""
-    servers, torrents = select_instances(prepared.config, instances)
-    others = _select_kinds_instances(prepared.config, instances)
+    ready: asyncio.Future[Prepared] = asyncio.get_running_loop().create_future()
+    ready.set_result(prepared)
+    return await _make_plan(prepared.config, ready, settings, instances)
+
+
+async def prepare_and_plan(
+    config: Config, settings: Settings, *, instances: Sequence[str] = ()
+) -> PlanOutcome:
+    """`prepare` the guides of `config` and `make_plan`, overlapped: the guide check (a git
+    subprocess) runs while the servers are connected to and probed, and each Sonarr/Radarr
+    reads as soon as the guides have said what it uses. A guide error is raised as `prepare`
+    raises it, the servers' requests cancelled."""
+    return await _make_plan(config, asyncio.ensure_future(_prepare_guides(config)), settings, instances)
+
+
+async def _make_plan(
+    config: Config, guides: asyncio.Future[Prepared], settings: Settings, instances: Sequence[str]
+) -> PlanOutcome:
+    try:
+        servers, torrents = select_instances(config, instances)
+    except SyncdError:
+        await guides  # a guide error comes first, as when the guides were prepared before planning
+        raise
+    others = _select_kinds_instances(config, instances)
     counts: dict[str, int] = {}
-    results, torrent_results, other_results = await asyncio.gather(
-        asyncio.gather(*(_plan_instance(prepared, inst, settings, counts) for inst in servers)),
-        asyncio.gather(*(_plan_qbittorrent(prepared, inst, settings, counts) for inst in torrents)),
-        asyncio.gather(*(_plan_kinds_instance(prepared, inst, settings, counts) for inst in others)),
+    planning = asyncio.gather(
+        asyncio.gather(*(_plan_instance(config, guides, inst, settings, counts) for inst in servers)),
+        asyncio.gather(*(_plan_qbittorrent(config, inst, settings, counts) for inst in torrents)),
+        asyncio.gather(*(_plan_kinds_instance(config, inst, settings, counts) for inst in others)),
     )
+    try:
+        prepared = await guides
+    except BaseException:
+        planning.cancel()
+        await asyncio.gather(planning, return_exceptions=True)
+        raise
+    results, torrent_results, other_results = await planning
     results = [*results, *torrent_results]
     instance_plans = tuple(r[0] for r in results) + tuple(r[0] for r in other_results)
     plan = Plan(
         syncd_version=__version__,
         guide_revision=prepared.guides.revision,
         instances=instance_plans,
-        waves=ordering.waves(
-            [(i.instance, i.service) for i in instance_plans], references.edges(prepared.config)
-        ),
+        waves=ordering.waves([(i.instance, i.service) for i in instance_plans], references.edges(config)),
         diagnostics=tuple(
             Diagnostic(location="guides", message=w, severity="warning") for w in prepared.warnings
         ),

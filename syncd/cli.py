@@ -295,14 +295,18 @@ def main(
 async def _planned(
     args: argparse.Namespace, settings: app.Settings, term: Terminal, names: Sequence[str]
 ) -> app.PlanOutcome:
-    """Config, guides and live state read (with a spinner on a terminal), and the plan made."""
+    """Config, guides and live state read (with a spinner on a terminal), and the plan made;
+    the guides are checked while the servers are read (`app.prepare_and_plan`)."""
+    import asyncio
+
     from syncd import app
 
-    with term.progress("Reading the config and fetching the TRaSH Guides ..."):
-        prepared = await app.prepare(args.config, settings)
-    count = len(names) or len(prepared.config.addresses)
-    with term.progress(f"Reading {count} server{'s' if count != 1 else ''} and planning ..."):
-        return await app.make_plan(prepared, settings, instances=names)
+    with term.progress("Reading the config ..."):
+        config = await asyncio.to_thread(app.load_config, args.config, settings)
+    count = len(names) or len(config.addresses)
+    servers = f"{count} server{'s' if count != 1 else ''}"
+    with term.progress(f"Fetching the TRaSH Guides, reading {servers} and planning ..."):
+        return await app.prepare_and_plan(config, settings, instances=names)
 
 
 async def _plan(args: argparse.Namespace, settings: app.Settings, term: Terminal) -> int:

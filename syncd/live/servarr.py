@@ -2,7 +2,8 @@
 
 `probe()` reads `system/status` once (an unreachable server fails there, once, before the
 reads retry) and checks the server is the configured app at a supported version;
-`probe_and_read()` sends the reads alongside it, their retries held until it answered. `read()`
+`probe_and_read()` sends the reads alongside it (as soon as their paths are known, which may be
+after the probe went out), their retries held until it answered. `read()`
 fetches the collections the resource kinds need, concurrently, one GET each; the kinds parse
 the replies (`syncd.kinds`). `send()` carries out one request a kind built. HTTP and error
 translation live in `syncd.live.http`.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 from syncd.domain.state import Service
@@ -49,12 +50,24 @@ class ServarrGateway:
         self._check_status(status)
         return status
 
-    async def probe_and_read(self, paths: Sequence[str]) -> tuple[Mapping[str, Any], dict[str, Any]]:
-        """`probe()` and `read(paths)` at once: one round trip, not two. The reads retry only
-        once the probe has answered, so a server that cannot be reached still fails on the
-        probe's one line; when the probe fails, the reads are cancelled and its error raised."""
+    async def probe_and_read(
+        self, paths: Sequence[str] | Awaitable[Sequence[str]]
+    ) -> tuple[Mapping[str, Any], dict[str, Any]]:
+        """`probe()` and `read(paths)` at once: one round trip, not two. `paths` may still be
+        being worked out (the guides decide which collections are used): the probe goes out
+        at once, the reads as soon as `paths` is known; if `paths` fails, the probe is
+        cancelled and that error raised. The reads retry only once the probe has answered, so
+        a server that cannot be reached still fails on the probe's one line; when the probe
+        fails (even before `paths` is known), no read is sent or the reads are cancelled, and
+        its error is raised."""
         probe = asyncio.ensure_future(self.probe())
-        reading = asyncio.ensure_future(self.read(paths, after=probe))
+        try:
+            wanted = paths if isinstance(paths, Sequence) else await paths
+        except BaseException:
+            probe.cancel()
+            await asyncio.gather(probe, return_exceptions=True)
+            raise
+        reading = asyncio.ensure_future(self.read(wanted, after=probe))
         try:
             status = await probe
         except BaseException:

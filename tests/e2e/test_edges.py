@@ -1,19 +1,25 @@
 """End to end through the CLI and the daemon: slow, unreachable, throttling and
 credential-carrying servers give one clear, redacted error per instance (never a doubled
-instance prefix), bounded by the instance's own `http:` limits; a throttled write is sent again;
-credentials reach no output, log, page or state file; and a plan that could not be made for
-every instance never claims the servers match."""
+instance prefix), bounded by the instance's own `http:` limits; the servers are probed while
+the guides are checked, and guides that cannot be fetched are still the one error, even beside
+an unreachable server; a throttled write is sent again; credentials reach no output, log, page
+or state file; and a plan that could not be made for every instance never claims the servers
+match."""
 
 from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from syncd import app
 from syncd.config.load import load_config
+from syncd.guides import repo as guide_repo
 from syncd.live.http import HttpLimits
 from syncd.simulator import SimulatedServarr
 from tests.daemon.process import DaemonProcess
@@ -60,6 +66,40 @@ def test_an_unreachable_instance_fails_fast_with_one_line_and_no_false_no_change
     assert "sonarr.main: sonarr.main" not in text
     assert "No changes. The servers match the configuration." not in text
     assert "Not planned (see the errors above): sonarr.main." in text
+
+
+def test_guides_that_cannot_be_fetched_are_the_one_error_even_beside_an_unreachable_server(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The servers are probed while the guides are checked; the guides' error still comes alone."""
+    monkeypatch.setenv("SYNCD_TRASH_GUIDES_URL", (tmp_path / "no-such-repo").as_uri())
+    config = write(tmp_path, f"http://127.0.0.1:{closed_port()}")
+    result = run("plan", "-c", str(config))
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.startswith("Error: cannot fetch file://"), result.err
+    assert "no-such-repo" in result.err and "cannot reach" not in result.err
+
+
+def test_the_servers_are_probed_while_the_guides_are_checked(
+    env: Path, tmp_path: Path, sonarr: SimulatedServarr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide check (a git subprocess) waits here until the server answered the probe: a plan
+    that checked the guides first would never send it."""
+    check = guide_repo.sync_repo
+
+    def after_the_probe(**kwargs: Any) -> guide_repo.Checkout:
+        if kwargs.get("paths") == guide_repo.TRASH_PATHS:
+            deadline = time.monotonic() + 10
+            while not any(r.path.endswith("/system/status") for r in sonarr.requests):
+                assert time.monotonic() < deadline, "the guide check held the probe back"
+                time.sleep(0.01)
+        return check(**kwargs)
+
+    monkeypatch.setattr(guide_repo, "sync_repo", after_the_probe)
+    result = run("plan", "-c", str(write(tmp_path, sonarr.url)))
+    assert result.code == 0, result.err
+    assert "Plan:" in result.out
 
 
 def test_credentials_in_a_base_url_are_redacted_in_every_output(env: Path, tmp_path: Path) -> None:

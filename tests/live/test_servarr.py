@@ -1,7 +1,8 @@
 """ServarrGateway against a respx-faked Sonarr v4 / Radarr v5.
 
 We test these aspects: a probe then the reads issue exactly the expected GETs, all in flight
-at once, and the kinds read them into their objects (raw objects kept, a fingerprint blind to
+at once (the probe even before the paths to read are known, its failure sending no read, a
+failure working the paths out cancelling it), and the kinds read them into their objects (raw objects kept, a fingerprint blind to
 restarts); the server must be the configured app at a supported version; a failed read
 surfaces as its ApiError; every write a kind builds is a whole object that the app's OpenAPI
 spec accepts, sent to the right endpoint. (Writes read back through the simulated servers:
@@ -23,7 +24,7 @@ import respx
 
 from syncd.domain.resources import CustomFormat, ProfileItem, QualityProfile, Specification
 from syncd.domain.state import DesiredCustomFormat, DesiredInstance
-from syncd.errors import ApiAuthError, ApiError
+from syncd.errors import ApiAuthError, ApiError, GuideError
 from syncd.kinds import registry
 from syncd.kinds import servarr_json as mapping
 from syncd.kinds.base import Context, Found, Resolved, Wanted
@@ -184,6 +185,72 @@ def test_a_probe_that_refuses_the_server_wins_over_the_reads_alongside(router: r
     router.routes["customformat"].mock(side_effect=None, return_value=httpx.Response(401))
     with pytest.raises(ApiError, match="is Radarr, not Sonarr"):
         run("sonarr", router, lambda gateway: gateway.probe_and_read(["customformat"]))
+
+
+def test_the_probe_goes_out_while_the_paths_are_still_being_worked_out() -> None:
+    """The paths are known only once the status answered: a probe held back for them would hang."""
+    state = server_state("sonarr")
+    router = respx.MockRouter(base_url=API)
+    answered = asyncio.Event()
+
+    def status(request: httpx.Request) -> httpx.Response:
+        answered.set()
+        return httpx.Response(200, json=state["system/status"])
+
+    async def paths() -> list[str]:
+        await asyncio.wait_for(answered.wait(), timeout=2)
+        return ["customformat"]
+
+    router.get("/system/status").mock(side_effect=status)
+    router.get("/customformat").mock(return_value=httpx.Response(200, json=state["customformat"]))
+    (found_status, reads), client = run("sonarr", router, lambda g: g.probe_and_read(paths()))
+    assert found_status["appName"] == "Sonarr" and reads == {"customformat": state["customformat"]}
+    assert client.stats == {"GET": 2}
+
+
+def test_a_probe_that_failed_before_the_paths_were_known_sends_no_read(router: respx.MockRouter) -> None:
+    failed = asyncio.Event()
+
+    def status(request: httpx.Request) -> httpx.Response:
+        failed.set()
+        return httpx.Response(401)
+
+    async def paths() -> list[str]:
+        await asyncio.wait_for(failed.wait(), timeout=2)
+        await asyncio.sleep(0.05)  # the 401 reaches the probe's caller
+        return ["customformat"]
+
+    router.get("/system/status").mock(side_effect=status)
+    formats = router.get("/customformat").mock(return_value=httpx.Response(200, json=[]))
+    with pytest.raises(ApiAuthError):
+        run("sonarr", router, lambda gateway: gateway.probe_and_read(paths()))
+    assert formats.call_count == 0
+
+
+def test_paths_that_fail_cancel_the_probe_and_raise_their_error(router: respx.MockRouter) -> None:
+    cancelled = asyncio.Event()
+
+    async def status(request: httpx.Request) -> httpx.Response:
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return httpx.Response(200, json=server_state("sonarr")["system/status"])
+
+    async def paths() -> list[str]:
+        await asyncio.sleep(0.05)  # the probe is in flight
+        raise GuideError("the guides are broken")
+
+    async def call(gateway: ServarrGateway) -> None:
+        with pytest.raises(GuideError, match="the guides are broken"):
+            await gateway.probe_and_read(paths())
+        assert cancelled.is_set()
+
+    router.get("/system/status").mock(side_effect=status)
+    formats = router.get("/customformat").mock(return_value=httpx.Response(200, json=[]))
+    run("sonarr", router, call)
+    assert formats.call_count == 0
 
 
 def test_the_kinds_read_the_sonarr_collections() -> None:
