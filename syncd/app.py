@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
-import structlog
 from pydantic import SecretStr
 
 from syncd import __version__
@@ -47,6 +46,7 @@ from syncd.kinds import registry
 from syncd.kinds.base import Context, Peer, Request, ShapeError, repair_reads, repairs_kind
 from syncd.live import http as live_http
 from syncd.live import plex, prowlarr, qbittorrent, servarr
+from syncd.logger import get_logger
 from syncd.plan import deletes, ordering
 from syncd.plan import engine as plan_engine
 from syncd.plan import saved as saved_plan
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from syncd.apply import engine as apply_engine
     from syncd.apply import execute as executing
 
-log = structlog.get_logger()
+log = get_logger()
 
 TransportFactory = Callable[
     [InstanceConfig | QbittorrentConfig | KindsInstance], httpx.AsyncBaseTransport | None

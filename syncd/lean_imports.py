@@ -10,8 +10,9 @@ be installed:
   (`syncd.logs`), and syncd's own terminal output imports rich only when it draws something.
 
 Marking those modules absent while the library is imported makes it take its "not installed"
-path, which both libraries support. `skip_unused_extras` runs before the commands import either
-library (`syncd.cli`); it changes nothing once they are imported, so it is safe to call twice.
+path, which both libraries support. `skip_unused_extras` does it for httpx before the commands
+import it (`syncd.cli`); it changes nothing once httpx is imported, so it is safe to call twice.
+`syncd.logger` does it for structlog, which it imports only when a line is logged.
 
 Loading the commands' modules creates tens of thousands of objects (modules, classes,
 functions, pydantic schemas) that live as long as the process. The garbage collector would scan
@@ -34,15 +35,8 @@ from contextlib import contextmanager
 
 
 def skip_unused_extras() -> None:
-    """Import structlog without rich, and let httpx skip its command-line client."""
+    """Let httpx skip its command-line client (structlog's rich: `syncd.logger`)."""
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-    if "structlog" in sys.modules or "rich" in sys.modules:
-        return
-    sys.modules["rich"] = None  # type: ignore[assignment]
-    try:
-        import structlog  # noqa: F401  (imported here, with rich hidden, for everyone after)
-    finally:
-        del sys.modules["rich"]
 
 
 @contextmanager

@@ -3,15 +3,18 @@ that masks secrets in every event, whatever the caller bound.
 
 Values bound with `structlog.contextvars` (the daemon binds a `run_id` per sync) appear on
 every line. Named stdlib loggers (apscheduler's) can be routed through the same renderer so
-the daemon's output stays one format.
+the daemon's output stays one format. The set-up applies once structlog is loaded, which for
+a one-shot command is at its first line logged (`syncd.logger`).
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import MutableMapping, Sequence
 from typing import Any, TextIO
 
+from syncd import logger
 from syncd.plan.sensitive import mask
 
 
@@ -31,7 +34,19 @@ def configure_logging(
     json: bool | None = None,
     stdlib_loggers: Sequence[str] = (),
 ) -> None:
-    """Configure structlog; `stdlib_loggers` are routed to the same stream at WARNING or above."""
+    """Configure structlog once it is loaded (`syncd.logger`: the first line logged loads it);
+    `stdlib_loggers` are routed to the same stream at WARNING or above, and need structlog now."""
+    configure = functools.partial(
+        _configure, level=level, stream=stream, json=json, stdlib_loggers=stdlib_loggers
+    )
+    if stdlib_loggers:
+        logger.structlog_module()
+    logger.when_loaded(configure, level=logger.LEVELS[level])
+
+
+def _configure(
+    *, level: str, stream: TextIO | None, json: bool | None, stdlib_loggers: Sequence[str]
+) -> None:
     import logging  # here, not at the top: the CLI reads LEVELS before it knows it will log
 
     import structlog
@@ -70,7 +85,7 @@ def configure_logging(
                 processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
             )
         )
-        logger = logging.getLogger(name)
-        logger.handlers = [handler]
-        logger.propagate = False
-        logger.setLevel(max(numeric, logging.WARNING))
+        routed = logging.getLogger(name)
+        routed.handlers = [handler]
+        routed.propagate = False
+        routed.setLevel(max(numeric, logging.WARNING))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import structlog
 from pydantic import SecretStr
 
 from syncd.config import detect, merge, presets, references
@@ -39,8 +38,9 @@ from syncd.config.model import (
 )
 from syncd.config.yamlfile import Secrets, YamlMap, read_yaml
 from syncd.errors import ConfigError
+from syncd.logger import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 DEFAULT_STATE_DIR_NAME = ".syncd"
 INCLUDE_FORBIDDEN_KEYS = ("base_url", "api_key", "include")

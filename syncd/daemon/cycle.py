@@ -30,12 +30,13 @@ from syncd.daemon.status import CycleStatus, DaemonStatus, DriftRecord, GuideFal
 from syncd.errors import SyncdError
 from syncd.guides import repo as guide_repo
 from syncd.guides.model import GuideSet
+from syncd.logger import get_logger
 from syncd.plan import deletes
 from syncd.plan.model import Action, Change, InstancePlan, Plan
 from syncd.render import human as human_render
 from syncd.state.lock import LockTimeout, StateLock, hold_async, lock_path
 
-log = structlog.get_logger()
+log = get_logger()
 
 Clock = Callable[[], datetime]
 Notifier = Callable[[SyncReport, Config], Awaitable[None]]

@@ -14,14 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-import structlog
-
 from syncd.config.model import Config, NotifyLevel
 from syncd.daemon.metrics import Metrics
 from syncd.daemon.report import FAILED, SUCCESSFUL, ChangeLine, InstanceReport, SyncReport
 from syncd.daemon.status import Scrubber
+from syncd.logger import get_logger
 
-log = structlog.get_logger()
+log = get_logger()
 
 SEND_TIMEOUT_SECONDS = 20.0
 MAX_ADDRESSES = 15

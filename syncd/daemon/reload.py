@@ -14,15 +14,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import structlog
 from apscheduler.triggers.base import BaseTrigger
 
 from syncd import app
 from syncd.config.model import Config
 from syncd.daemon import schedule
 from syncd.errors import GuideError, ValidationFailed
+from syncd.logger import get_logger
 
-log = structlog.get_logger()
+log = get_logger()
 
 YAML_SUFFIXES = (".yml", ".yaml")
 

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from syncd import app
@@ -35,9 +34,10 @@ from syncd.daemon.notify import Notifier
 from syncd.daemon.server import HttpServer, Response
 from syncd.daemon.status import DaemonStatus, ReloadStatus, Scrubber
 from syncd.errors import SyncdError
+from syncd.logger import get_logger
 from syncd.state.lock import StateLock, hold_async, lock_path
 
-log = structlog.get_logger()
+log = get_logger()
 
 JOB_ID = "sync"
 UNREADABLE = "unreadable"

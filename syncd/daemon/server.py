@@ -12,11 +12,10 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import structlog
-
 from syncd.errors import SyncdError
+from syncd.logger import get_logger
 
-log = structlog.get_logger()
+log = get_logger()
 
 HEAD_LIMIT = 16 * 1024
 READ_TIMEOUT = 10.0

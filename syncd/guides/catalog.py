@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import structlog
 from pydantic import BaseModel, ValidationError
 
 from syncd.errors import GuideError
@@ -46,8 +45,9 @@ from syncd.guides.model import (
     GuideQualityProfile,
     GuideSet,
 )
+from syncd.logger import get_logger
 
-_log = structlog.get_logger()
+_log = get_logger()
 
 SERVICES = ("sonarr", "radarr")
 _M = TypeVar("_M", bound=BaseModel)

@@ -39,11 +39,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import structlog
-
 from syncd.errors import GuideError
+from syncd.logger import get_logger
 
-_log = structlog.get_logger()
+_log = get_logger()
 
 _REMOTE = "origin"
 _SHA_RE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")

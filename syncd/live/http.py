@@ -50,7 +50,6 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-import structlog
 
 from syncd.errors import (
     ApiAuthError,
@@ -61,6 +60,7 @@ from syncd.errors import (
     ApiServerError,
     ApiTimeoutError,
 )
+from syncd.logger import get_logger
 from syncd.redact import redact_url, scrub, url_secrets
 
 API_PREFIX = "/api/v3"
@@ -71,7 +71,7 @@ _REJECTED = {400, 409, 422}
 # Statuses with which a server says it did not process the request (with a Retry-After).
 _NOT_PROCESSED = {429, 503}
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 Jitter = Callable[[float], float]

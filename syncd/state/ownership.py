@@ -17,13 +17,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import structlog
-
 from syncd.domain.state import Ownership
 from syncd.errors import ConfigError
+from syncd.logger import get_logger
 from syncd.redact import redact_url, url_secrets
 
-log = structlog.get_logger()
+log = get_logger()
 
 FORMAT_VERSION = 3
 # Top-level tables of format 2, read into `objects` under their kind's name.

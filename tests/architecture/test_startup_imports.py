@@ -73,9 +73,44 @@ def test_plan_imports_no_optional_extras_of_its_libraries(tmp_path: Path) -> Non
     are loaded only because those packages are installed; a plan on a pipe draws nothing."""
     modules = modules_after("plan", "-c", str(tmp_path / "missing.yml"))
     assert loaded(modules, "syncd.app"), "the probe must reach the plan command"
-    assert loaded(modules, "structlog") and loaded(modules, "httpx")
+    assert loaded(modules, "httpx")
     for extra in ("click", "pygments", "rich"):
         assert not loaded(modules, extra), f"`syncd plan` imported {extra}"
+
+
+def test_a_plan_that_logs_nothing_imports_no_structlog(tmp_path: Path) -> None:
+    """structlog is imported at the first line logged (`syncd.logger`)."""
+    modules = modules_after("plan", "-c", str(tmp_path / "missing.yml"))
+    assert loaded(modules, "syncd.app"), "the probe must reach the plan command"
+    assert not loaded(modules, "structlog")
+
+
+def test_the_first_line_logged_loads_structlog_without_rich_and_configured(tmp_path: Path) -> None:
+    """A warning logged after the CLI's set-up is rendered by it (JSON on a pipe, secrets
+    masked), though structlog was not loaded when it was configured; a debug line before it
+    is dropped without loading structlog."""
+    probe = """
+import io, json, sys
+from syncd import logger, logs
+err = io.StringIO()
+logs.configure_logging(level="warning", stream=err)
+before = "structlog" in sys.modules
+logger.get_logger("probe").debug("probe.below")
+below = "structlog" in sys.modules
+logger.get_logger("probe").warning("probe.event", api_key="s3cret", detail=1)
+logger.get_logger("probe").info("probe.quiet")
+print(json.dumps({"before": before, "below": below, "rich": "rich" in sys.modules, "lines": err.getvalue().splitlines()}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["before"] is False and seen["rich"] is False
+    assert seen["below"] is False, "a line below the level loaded structlog"
+    (line,) = seen["lines"]
+    event = json.loads(line)
+    assert event["event"] == "probe.event" and event["level"] == "warning" and event["detail"] == 1
+    assert "s3cret" not in line
 
 
 _GC_PROBE = """

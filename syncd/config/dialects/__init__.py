@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-import structlog
-
 from syncd.config.model import (
     GuidesConfig,
     Mode,
@@ -29,8 +27,9 @@ from syncd.config.model import (
 )
 from syncd.config.yamlfile import YamlList, YamlMap, show, source_text
 from syncd.errors import ConfigError
+from syncd.logger import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 SERVICES: tuple[Service, ...] = ("sonarr", "radarr")
 UNSUPPORTED_SERVICES = ("whisparr", "readarr", "lidarr")

@@ -19,7 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import structlog
 from pydantic import SecretStr
 
 from syncd.config.dialects import (
@@ -70,8 +69,9 @@ from syncd.config.model import (
     UpgradeConfig,
 )
 from syncd.config.yamlfile import YamlList, YamlMap
+from syncd.logger import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 GUIDE_KEYS = (
     "trashGuideUrl",

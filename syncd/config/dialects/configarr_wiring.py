@@ -33,13 +33,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import structlog
-
 from syncd.config.dialects import check_keys, get_bool, get_list, get_map, get_str_list, to_plain
 from syncd.config.model import ResourceEntry, Service
 from syncd.config.yamlfile import YamlList, YamlMap
+from syncd.logger import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 KEYS = ("root_folders", "delay_profiles", "download_clients")
 # The Sonarr/Radarr download client implementations (`NzbDrone.Core.Download.Clients.*`), by
