@@ -96,16 +96,19 @@ def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: s
     planned: dict[str, tuple[base.Planned, ...]] = {}
     for state in sorted(states, key=lambda s: rank[s.kind.name]):
         one = plan_kind(state, ownership, instance=instance, planned=planned)
-        planned[state.kind.name] = tuple(
-            base.Planned(key=c.key, name=c.name, live_id=c.live_id, action=c.action.value)
-            for c in one.changes
-        )
+        planned[state.kind.name] = _planned(one.changes)
         result.changes.extend(one.changes)
         result.diagnostics.extend(one.diagnostics)
         result.states.extend(one.states)
     result.changes.extend(_repairs(result.states, result.changes, planned, instance))
     result.changes.sort(key=lambda c: _apply_rank(c, rank))
     return result
+
+
+def _planned(changes: Sequence[Change]) -> tuple[base.Planned, ...]:
+    return tuple(
+        base.Planned(key=c.key, name=c.name, live_id=c.live_id, action=c.action.value) for c in changes
+    )
 
 
 def _repairs(
@@ -230,7 +233,8 @@ def spare(
     changes: Sequence[Change], states: Mapping[str, KindState], reads: Mapping[str, Any]
 ) -> tuple[list[Change], list[Diagnostic]]:
     """`changes` without the deletes their kind spares after all (a profile still in use),
-    each of those as a warning. `reads` holds the kinds' `spare_reads`."""
+    each of those as a warning, and with the repair a spared object needs (`plan_kinds` left
+    it out while a delete was planned). `reads` holds the kinds' `spare_reads`."""
     kept: list[Change] = []
     warnings: list[Diagnostic] = []
     for change in changes:
@@ -243,6 +247,13 @@ def spare(
             kept.append(change)
         else:
             warnings.append(Diagnostic(location=change.address, message=reason, severity="warning"))
+    if warnings:
+        instance = changes[0].instance
+        planned = {name: _planned([c for c in kept if c.type == name]) for name in states}
+        # Objects already written or repaired count as written: only the spared ones are new.
+        kept.extend(_repairs(list(states.values()), kept, planned, instance))
+        rank = ordering.kind_order(list(states), {name: s.kind.depends_on for name, s in states.items()})
+        kept.sort(key=lambda c: _apply_rank(c, rank))
     return kept, warnings
 
 

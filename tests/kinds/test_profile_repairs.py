@@ -10,9 +10,10 @@ from typing import Any
 
 from syncd.apply import engine as apply_engine
 from syncd.domain.state import Ownership
-from syncd.kinds.base import Planned, Request, Wants
+from syncd.kinds.base import DeleteRule, Planned, Request, Wants
 from syncd.kinds.custom_format import CustomFormatKind
 from syncd.kinds.quality_profile import SonarrQualityProfile
+from syncd.plan import engine as plan_engine
 from syncd.plan.engine import KindState
 from syncd.plan.model import Action, Change
 
@@ -106,3 +107,34 @@ def test_apply_builds_a_planned_repair_from_what_the_server_holds_then() -> None
     whole = _Server(_reads(_profile(7, (3, 0), (2, 0), (1, 9))))
     assert _apply(whole, planned).applied == [planned.address]
     assert whole.sent == []
+
+
+def test_a_damaged_profile_whose_delete_is_spared_is_repaired_instead() -> None:
+    # Profile 7 lacks two formats and the delete rule wants it gone, but a series still uses
+    # it: the delete is spared, so the repair that the planned delete stood in for is planned.
+    reads = _reads(_profile(7, (1, 40)), _profile(8, (3, 0), (2, 0), (1, 0)))
+    delete_unmanaged = Wants(delete=DeleteRule(unmanaged=True))
+    states = [
+        KindState(kind=CustomFormatKind(), wants=Wants(), found=CustomFormatKind().found(reads), reads=reads),
+        KindState(
+            kind=SonarrQualityProfile(),
+            wants=delete_unmanaged,
+            found=SonarrQualityProfile().found(reads),
+            reads=reads,
+        ),
+    ]
+    planned = plan_engine.plan_kinds(states, Ownership(), instance="sonarr.main")
+    assert {(c.name, c.action, c.repair) for c in planned.changes} == {
+        ("p7", Action.DELETE, False),
+        ("p8", Action.DELETE, False),
+    }
+    settled = {s.kind.name: s for s in planned.states}
+    series = {"series": [{"id": 1, "qualityProfileId": 7}]}
+    kept, warnings = plan_engine.spare(planned.changes, settled, series)
+    assert [w.location for w in warnings] == ['sonarr.main.quality_profile["p7"]']
+    assert [(c.name, c.action, c.repair) for c in kept] == [
+        ("p7", Action.UPDATE, True),
+        ("p8", Action.DELETE, False),
+    ]
+    (repair,) = (c for c in kept if c.repair)
+    assert repair.after == {"scores": {"three": 0, "two": 0}}
