@@ -500,7 +500,7 @@ async def _plan_qbittorrent(
 
 
 class _KindsGateway(Protocol):
-    async def identity(self) -> str: ...
+    async def identity_and_read(self, paths: Sequence[str]) -> tuple[str, dict[str, Any]]: ...
 
     async def read(self, paths: Sequence[str]) -> dict[str, Any]: ...
 
@@ -595,11 +595,14 @@ async def _plan_kinds_instance(
     try:
         async with _kinds_client(instance, settings) as client:
             gateway = _kinds_gateway(client, instance)
-            identity = await gateway.identity()
+            # Which collections are read does not depend on the server's identity (owned
+            # objects are never looked up here), so the reads go out with the probe.
+            used, paths = _used_kinds(states)
+            identity, reads = await gateway.identity_and_read(paths)
             ownership, moved = ownership_store.for_server(
                 stored, ownership_store.server_key(instance.base_url, identity)
             )
-            read, reads = await _read_kinds(gateway, states)
+            read = _found_kinds(used, reads)
             counts[address] = client.stats.total()
     except (ApiError, ShapeError) as exc:
         error = exc.detail if isinstance(exc, ApiError) else f"unexpected reply to GET {exc}"

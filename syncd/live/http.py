@@ -22,7 +22,7 @@ Retries (sleep, clock and jitter injectable for tests):
   sending") goes to the caller, which re-plans from fresh live state instead of guessing.
 * `probe` is the one GET a gateway sends first: a server that cannot be reached fails at once,
   with one line, instead of every concurrent read retrying and warning. Reads sent alongside
-  it (`get(..., after=probe)`) retry only once it succeeded.
+  it (`get(..., after=probe)`, `probed`) retry only once it succeeded.
 
 The API key travels only in the `X-Api-Key` header. It is never logged, and any text that
 leaves this module (exception messages, log fields) is scrubbed of it, of every other secret
@@ -47,7 +47,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -72,6 +72,9 @@ _REJECTED = {400, 409, 422}
 _NOT_PROCESSED = {429, 503}
 
 log = get_logger(__name__)
+
+P = TypeVar("P")
+R = TypeVar("R")
 
 Sleep = Callable[[float], Awaitable[None]]
 Jitter = Callable[[float], float]
@@ -375,6 +378,21 @@ class ApiClient:
                 retry_after=_retry_after(response),
             )
         return ApiError(f"{what}: unexpected status", instance=self.instance, status=status)
+
+
+async def probed(probe: Awaitable[P], read: Callable[[asyncio.Future[P]], Awaitable[R]]) -> tuple[P, R]:
+    """A gateway's probe and its reads in one round trip: `read(probe_future)` is started at
+    once and passes the future on as `after` (its failures retry only once the probe
+    succeeded). When the probe fails, the reads are cancelled and the probe's error raised."""
+    probing = asyncio.ensure_future(probe)
+    reading = asyncio.ensure_future(read(probing))
+    try:
+        answer = await probing
+    except BaseException:
+        reading.cancel()
+        await asyncio.gather(reading, return_exceptions=True)
+        raise
+    return answer, await reading
 
 
 async def _succeeded(after: asyncio.Future[Any] | None) -> bool:

@@ -3,7 +3,8 @@
 Every request carries `X-Plex-Token` (scrubbed from every error) and `Accept: application/json`
 (Plex answers XML otherwise). `identity()` is the one probe (`GET /identity`, which needs no
 token, sent once: an unreachable server fails there); it checks the server is claimed and
-returns its `machineIdentifier`, which ownership state keys the server by. A wrong token shows
+returns its `machineIdentifier`, which ownership state keys the server by; `identity_and_read`
+sends the reads alongside it. A wrong token shows
 on the first read as a 401 that says so.
 
 `send` writes the requests the library kind builds; for a create it hands the engine the new
@@ -13,6 +14,7 @@ if an answer lacks it, from a re-read of the sections by name.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,7 +23,7 @@ import httpx
 
 from syncd.errors import ApiError
 from syncd.kinds.base import Request
-from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits
+from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits, probed
 from syncd.live.prowlarr import read_all, send
 
 AUTH_MESSAGES = {401: "Plex token rejected", 403: "Plex token rejected"}
@@ -72,8 +74,12 @@ class PlexGateway:
             )
         return f"Plex {container['machineIdentifier']}"
 
-    async def read(self, paths: Sequence[str]) -> dict[str, Any]:
-        return dict(zip(paths, await read_all(self.client, paths), strict=True))
+    async def read(self, paths: Sequence[str], *, after: asyncio.Future[Any] | None = None) -> dict[str, Any]:
+        return dict(zip(paths, await read_all(self.client, paths, after=after), strict=True))
+
+    async def identity_and_read(self, paths: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        """`identity()` and `read(paths)` in one round trip (`syncd.live.http.probed`)."""
+        return await probed(self.identity(), lambda after: self.read(paths, after=after))
 
     async def send(self, request: Request) -> Any:
         reply = await send(self.client, request)

@@ -3,7 +3,7 @@ send the writes they build.
 
 `identity()` is the one probe (`system/status`, sent once: an unreachable server fails there,
 before any read retries); it checks the server is a Prowlarr and returns what ownership state
-keys the server by. `read` fetches collections concurrently; `send` writes one request a kind
+keys the server by. `identity_and_read` sends the reads alongside it. `read` fetches collections concurrently; `send` writes one request a kind
 built. Prowlarr's connection tests come back as a 400 with the server's own messages
 (`ApiRejectedError`), which the apply engine reports as they are.
 """
@@ -18,7 +18,7 @@ import httpx
 
 from syncd.errors import ApiError
 from syncd.kinds.base import Request
-from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits
+from syncd.live.http import DEFAULT_LIMITS, ApiClient, HttpLimits, probed
 
 API_PREFIX = "/api/v1"
 MIN_MAJOR_VERSION = 1
@@ -69,18 +69,25 @@ class ProwlarrGateway:
             )
         return " ".join(str(status[k]) for k in ("appName", "instanceName") if status.get(k))
 
-    async def read(self, paths: Sequence[str]) -> dict[str, Any]:
-        return dict(zip(paths, await read_all(self.client, paths), strict=True))
+    async def read(self, paths: Sequence[str], *, after: asyncio.Future[Any] | None = None) -> dict[str, Any]:
+        return dict(zip(paths, await read_all(self.client, paths, after=after), strict=True))
+
+    async def identity_and_read(self, paths: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        """`identity()` and `read(paths)` in one round trip (`syncd.live.http.probed`)."""
+        return await probed(self.identity(), lambda after: self.read(paths, after=after))
 
     async def send(self, request: Request) -> Any:
         return await send(self.client, request)
 
 
-async def read_all(client: ApiClient, paths: Sequence[str]) -> list[Any]:
-    """GET every path concurrently; the first failure cancels the rest and is raised."""
+async def read_all(
+    client: ApiClient, paths: Sequence[str], *, after: asyncio.Future[Any] | None = None
+) -> list[Any]:
+    """GET every path concurrently (retrying only once `after`, a probe alongside, succeeded);
+    the first failure cancels the rest and is raised."""
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(client.get(path)) for path in paths]
+            tasks = [group.create_task(client.get(path, after=after)) for path in paths]
     except* ApiError as failed:
         raise failed.exceptions[0] from None
     return [task.result() for task in tasks]

@@ -20,7 +20,7 @@ from typing import Any
 from syncd.domain.state import Service
 from syncd.errors import ApiError
 from syncd.kinds.base import Request, describe
-from syncd.live.http import ApiClient
+from syncd.live.http import ApiClient, probed
 
 APP_NAMES: Mapping[Service, str] = {"sonarr": "Sonarr", "radarr": "Radarr"}
 MIN_MAJOR_VERSION: Mapping[Service, int] = {"sonarr": 4, "radarr": 5}
@@ -67,14 +67,7 @@ class ServarrGateway:
             probe.cancel()
             await asyncio.gather(probe, return_exceptions=True)
             raise
-        reading = asyncio.ensure_future(self.read(wanted, after=probe))
-        try:
-            status = await probe
-        except BaseException:
-            reading.cancel()
-            await asyncio.gather(reading, return_exceptions=True)
-            raise
-        return status, await reading
+        return await probed(probe, lambda after: self.read(wanted, after=after))
 
     async def read(self, paths: Sequence[str], *, after: asyncio.Future[Any] | None = None) -> dict[str, Any]:
         """The raw replies of `paths`, read concurrently. If one read fails the others are
