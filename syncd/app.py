@@ -654,6 +654,7 @@ async def _apply_kinds_instance(
             save=save,
             on_event=on_event,
             should_stop=should_stop,
+            concurrency=instance.http.max_writes,
         )
     done = set(kinds.applied)
     return executing.ApplyResult(
@@ -790,10 +791,10 @@ async def apply_plan(
         ) as client:
             sender: servarr.ServarrGateway | qbittorrent.QbittorrentGateway
             if torrent is not None:
-                sender = _qbittorrent_gateway(client, torrent, settings)
+                sender, http = _qbittorrent_gateway(client, torrent, settings), torrent.http
             else:
                 inst = by_address[instance_plan.instance]
-                sender = servarr.ServarrGateway(client, service=inst.service, name=inst.name)
+                sender, http = servarr.ServarrGateway(client, service=inst.service, name=inst.name), inst.http
             kinds = await apply_engine.execute(
                 instance_plan.changes,
                 state.kinds,
@@ -803,6 +804,7 @@ async def apply_plan(
                 save=save,
                 on_event=sink,
                 should_stop=should_stop,
+                concurrency=http.max_writes,
             )
         done = set(kinds.applied)
         result = executing.ApplyResult(

@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from syncd.config.model import DEFAULT_MAX_WRITES
 from syncd.domain.state import Ownership
 from syncd.errors import ApiError, SyncdError
 from syncd.kinds.base import (
@@ -52,12 +53,8 @@ from syncd.plan.model import Action, Change
 
 R = TypeVar("R")
 
-# How many writes of one instance are in flight at once: enough for a first sync's custom
-# formats to go out together. The servers bound their own side: each write's controller action
-# is synchronous, on a thread-pool thread (about one per core at once), and SQLite in WAL mode
-# serializes the statements (busy timeout 100 ms: Sonarr v4 and Radarr
-# `src/NzbDrone.Core/Datastore/ConnectionStringFactory.cs`), a few per custom-format create.
-WRITE_CONCURRENCY = 64
+# How many writes of one instance are in flight at once (the instance's `http.max_writes`).
+WRITE_CONCURRENCY = DEFAULT_MAX_WRITES
 
 EventSink = Callable[[str, Mapping[str, Any]], None]
 

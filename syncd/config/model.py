@@ -243,17 +243,29 @@ PLEX_SECTIONS = ("libraries",)
 QBITTORRENT_SECTIONS = ("preferences", "categories")
 
 
+# How many writes of one instance are in flight at once, unless its `http.max_writes` says:
+# enough for a first sync's custom formats to go out together. The servers bound their own
+# side: each write's controller action is synchronous, on a thread-pool thread (about one per
+# core at once), and SQLite in WAL mode serializes the statements (busy timeout 100 ms: Sonarr
+# v4 and Radarr `src/NzbDrone.Core/Datastore/ConnectionStringFactory.cs`). A server on slow
+# storage that answers "database is locked" wants fewer.
+DEFAULT_MAX_WRITES = 64
+
+
 class HttpConfig(Frozen):
-    """How long syncd waits for one instance (syncd format: the instance's `http:` map).
+    """How long syncd waits for one instance, and how many writes it sends at once (syncd
+    format: the instance's `http:` map).
 
     Seconds. `retries` counts retries after the first try; `max_retry_wait` caps any single wait
-    (a `Retry-After` or a backoff); `deadline` bounds one request, retries and waits included."""
+    (a `Retry-After` or a backoff); `deadline` bounds one request, retries and waits included;
+    `max_writes` is how many writes may be in flight at once."""
 
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=30.0, gt=0)
     retries: int = Field(default=3, ge=0)
     max_retry_wait: float = Field(default=60.0, ge=0)
     deadline: float = Field(default=120.0, gt=0)
+    max_writes: int = Field(default=DEFAULT_MAX_WRITES, ge=1)
 
 
 class ServiceConfig(Frozen):

@@ -19,6 +19,7 @@ import pytest
 
 from syncd import app
 from syncd.config.load import load_config
+from syncd.errors import ConfigError
 from syncd.guides import repo as guide_repo
 from syncd.live.http import HttpLimits
 from syncd.simulator import SimulatedServarr
@@ -268,3 +269,16 @@ def test_each_instance_takes_its_http_limits_from_its_config_or_the_defaults(tmp
     assert HttpLimits() == HttpLimits(
         connect_timeout=5, read_timeout=30, retries=3, max_wait=60, deadline=120
     )
+
+
+def test_max_writes_is_a_whole_number_of_one_or_more_and_defaults_to_64(tmp_path: Path) -> None:
+    path = tmp_path / "syncd.yml"
+    base = "syncd: 1\nsonarr:\n  main:\n    base_url: http://sonarr:8989\n    api_key: k\n"
+    path.write_text(base + "    http: {max_writes: 2}\n")
+    assert load_config(path, env={}).instances[0].http.max_writes == 2
+    path.write_text(base)
+    assert load_config(path, env={}).instances[0].http.max_writes == 64
+    for bad in ("0", "1.5", "true"):
+        path.write_text(base + f"    http: {{max_writes: {bad}}}\n")
+        with pytest.raises(ConfigError, match=r"syncd.yml:6: http.max_writes must be a whole number >= 1"):
+            load_config(path, env={})

@@ -187,3 +187,18 @@ def test_overlapping_creates_leave_every_profile_with_every_format(
     formats = set(server.state.custom_formats)
     for profile in server.state.quality_profiles.values():
         assert sorted(item["format"] for item in profile["formatItems"]) == sorted(formats)
+
+
+def test_with_max_writes_1_no_creates_overlap_so_nothing_needs_repair(
+    env: Path, tmp_path: Path, server: SimulatedServarr
+) -> None:
+    """`http.max_writes` bounds the writes in flight: one at a time, the server loses no
+    profile insert, and the profiles syncd does not manage are never written."""
+    config = tmp_path / "syncd.yml"
+    config.write_text(CONFIG.format(url=server.url) + "    http: {max_writes: 1}\n")
+    defaults = set(server.state.quality_profiles)
+    first = run("apply", "-c", str(config))
+    assert first.code == 0, first.out + first.err
+    assert all(_complete(server).values())
+    puts = {r.path for r in server.requests if r.method == "PUT" and "qualityprofile" in r.path}
+    assert not puts & {f"/api/v3/qualityprofile/{i}" for i in defaults}

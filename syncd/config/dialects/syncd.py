@@ -103,7 +103,7 @@ QBITTORRENT_KEYS = (
 # The qBittorrent sections `delete:` speaks of (preferences are never deleted).
 QBITTORRENT_DELETE_SECTIONS = ("categories",)
 NO_DELETES = DeletePolicy()
-HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline")
+HTTP_KEYS = ("connect_timeout", "read_timeout", "retries", "max_retry_wait", "deadline", "max_writes")
 # Preferences syncd cannot keep: qBittorrent never returns the first, and ignores writes of the
 # second, so either would show as a change on every plan.
 UNMANAGEABLE_PREFERENCES = {
@@ -429,8 +429,8 @@ def _plain(value: Any) -> Any:
 
 
 def _http(node: YamlMap) -> HttpConfig:
-    """`http: {connect_timeout, read_timeout, retries, max_retry_wait, deadline}`; durations are
-    seconds (`2.5`) or `30s`/`2m`."""
+    """`http: {connect_timeout, read_timeout, retries, max_retry_wait, deadline, max_writes}`;
+    durations are seconds (`2.5`) or `30s`/`2m`."""
     section = get_map(node, "http")
     if section is None:
         return HttpConfig()
@@ -440,9 +440,10 @@ def _http(node: YamlMap) -> HttpConfig:
         value = section.get(key)
         if value is None:
             continue
-        if key == "retries":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                fail(section.origin_of(key), f"http.retries must be a whole number >= 0, got {value!r}")
+        if key in ("retries", "max_writes"):
+            least = 0 if key == "retries" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                fail(section.origin_of(key), f"http.{key} must be a whole number >= {least}, got {value!r}")
             values[key] = value
             continue
         seconds = _seconds(value)
