@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -54,56 +55,59 @@ def _plex(router: respx.MockRouter) -> tuple[ApiClient, Gateway]:
     return client, plex.PlexGateway(client, name="main")
 
 
+@dataclass(frozen=True)
+class Case:
+    """One gateway: how to build it, its probe and answer, and one collection it reads."""
+
+    make: Callable[[respx.MockRouter], tuple[ApiClient, Gateway]]
+    base: str
+    probe: str
+    answer: dict[str, Any]
+    route: str
+    path: str
+
+
 CASES = [
     pytest.param(
-        _prowlarr, f"{BASE}/api/v1", "/system/status", STATUS, "/indexerproxy", "indexerproxy", id="prowlarr"
+        Case(_prowlarr, f"{BASE}/api/v1", "/system/status", STATUS, "/indexerproxy", "indexerproxy"),
+        id="prowlarr",
     ),
-    pytest.param(_plex, PLEX, "/identity", IDENTITY, "/library/sections", "library/sections", id="plex"),
+    pytest.param(
+        Case(_plex, PLEX, "/identity", IDENTITY, "/library/sections", "library/sections"), id="plex"
+    ),
 ]
 
 
-@pytest.mark.parametrize(("make", "base", "probe", "answer", "route", "path"), CASES)
-def test_the_probe_and_the_reads_go_out_together(
-    make: Callable[[respx.MockRouter], tuple[ApiClient, Gateway]],
-    base: str,
-    probe: str,
-    answer: dict[str, Any],
-    route: str,
-    path: str,
-) -> None:
+@pytest.mark.parametrize("case", CASES)
+def test_the_probe_and_the_reads_go_out_together(case: Case) -> None:
     """The probe's answer waits for a read to arrive: a probe sent first would time out."""
-    router = respx.MockRouter(base_url=base)
+    router = respx.MockRouter(base_url=case.base)
     read_arrived = asyncio.Event()
 
     async def status(request: httpx.Request) -> httpx.Response:
         await asyncio.wait_for(read_arrived.wait(), timeout=2)
-        return httpx.Response(200, json=answer)
+        return httpx.Response(200, json=case.answer)
 
     async def collection(request: httpx.Request) -> httpx.Response:
         read_arrived.set()
         return httpx.Response(200, json=[])
 
-    router.get(probe).mock(side_effect=status)
-    router.get(route).mock(side_effect=collection)
-    client, gateway = make(router)
-    identity, reads = _run(client, gateway, lambda g: g.identity_and_read([path]))
-    assert identity and reads == {path: []}
+    router.get(case.probe).mock(side_effect=status)
+    router.get(case.route).mock(side_effect=collection)
+    client, gateway = case.make(router)
+    identity, reads = _run(client, gateway, lambda g: g.identity_and_read([case.path]))
+    assert identity and reads == {case.path: []}
     assert client.stats == {"GET": 2}
 
 
-@pytest.mark.parametrize(("make", "base", "probe", "answer", "route", "path"), CASES)
-def test_a_probe_that_fails_wins_and_the_reads_alongside_are_not_retried(
-    make: Callable[[respx.MockRouter], tuple[ApiClient, Gateway]],
-    base: str,
-    probe: str,
-    answer: dict[str, Any],
-    route: str,
-    path: str,
-) -> None:
-    router = respx.MockRouter(base_url=base)
-    router.get(probe).mock(return_value=httpx.Response(200, json={"appName": "Sonarr", "MediaContainer": {}}))
-    reads = router.get(route).mock(return_value=httpx.Response(503))
-    client, gateway = make(router)
+@pytest.mark.parametrize("case", CASES)
+def test_a_probe_that_fails_wins_and_the_reads_alongside_are_not_retried(case: Case) -> None:
+    router = respx.MockRouter(base_url=case.base)
+    router.get(case.probe).mock(
+        return_value=httpx.Response(200, json={"appName": "Sonarr", "MediaContainer": {}})
+    )
+    reads = router.get(case.route).mock(return_value=httpx.Response(503))
+    client, gateway = case.make(router)
     with pytest.raises(ApiError, match="check base_url"):
-        _run(client, gateway, lambda g: g.identity_and_read([path]))
+        _run(client, gateway, lambda g: g.identity_and_read([case.path]))
     assert reads.call_count <= 1, "a read beside a failed probe was retried"
