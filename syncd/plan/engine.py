@@ -90,9 +90,7 @@ def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: s
     """Every kind of one instance, changes in apply order. Kinds are planned in dependency
     order, each seeing the changes planned for the kinds it depends on."""
     result = KindPlan()
-    rank = ordering.kind_order(
-        [s.kind.name for s in states], {s.kind.name: s.kind.depends_on for s in states}
-    )
+    rank = _kind_rank(states)
     planned: dict[str, tuple[base.Planned, ...]] = {}
     for state in sorted(states, key=lambda s: rank[s.kind.name]):
         one = plan_kind(state, ownership, instance=instance, planned=planned)
@@ -103,6 +101,12 @@ def plan_kinds(states: Sequence[KindState], ownership: Ownership, *, instance: s
     result.changes.extend(_repairs(result.states, result.changes, planned, instance))
     result.changes.sort(key=lambda c: _apply_rank(c, rank))
     return result
+
+
+def _kind_rank(states: Iterable[KindState]) -> Mapping[str, int]:
+    """Each kind's place in dependency order (`ordering.kind_order`)."""
+    kinds = [s.kind for s in states]
+    return ordering.kind_order([k.name for k in kinds], {k.name: k.depends_on for k in kinds})
 
 
 def _planned(changes: Sequence[Change]) -> tuple[base.Planned, ...]:
@@ -252,7 +256,7 @@ def spare(
         planned = {name: _planned([c for c in kept if c.type == name]) for name in states}
         # Objects already written or repaired count as written: only the spared ones are new.
         kept.extend(_repairs(list(states.values()), kept, planned, instance))
-        rank = ordering.kind_order(list(states), {name: s.kind.depends_on for name, s in states.items()})
+        rank = _kind_rank(states.values())
         kept.sort(key=lambda c: _apply_rank(c, rank))
     return kept, warnings
 
