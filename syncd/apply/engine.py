@@ -6,8 +6,8 @@ reason. `execute` writes one instance's kind changes.
 
 Changes run in plan order (the planner already ordered them by `depends_on`, deletes last):
 consecutive changes of one kind do not depend on each other, so they are written concurrently
-(at most `WRITE_CONCURRENCY` writes in flight) and the next kind waits for them; a bulk kind's
-updates are its one request. What kinds read only to create (`create_reads`) is read once, at
+(at most `concurrency` writes in flight: the instance's `http.max_writes`) and the next kind
+waits for them; a bulk kind's updates are its one request. What kinds read only to create (`create_reads`) is read once, at
 the start, alongside the first writes. Each write is the request the change's kind builds from
 the live object, the desired object (plain secrets included; they never left the process) and
 the ids resolved so far; a replace is a delete then a create. Ownership is recorded, and handed
@@ -52,9 +52,6 @@ from syncd.plan.engine import KindState, ownership_after_write
 from syncd.plan.model import Action, Change
 
 R = TypeVar("R")
-
-# How many writes of one instance are in flight at once (the instance's `http.max_writes`).
-WRITE_CONCURRENCY = DEFAULT_MAX_WRITES
 
 EventSink = Callable[[str, Mapping[str, Any]], None]
 
@@ -113,7 +110,7 @@ async def execute(
     save: Callable[[Ownership], None],
     on_event: EventSink,
     should_stop: Callable[[], bool],
-    concurrency: int = WRITE_CONCURRENCY,
+    concurrency: int = DEFAULT_MAX_WRITES,
 ) -> KindsResult:
     run = _Run(
         states=states,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from syncd.apply import engine as apply_engine
+from syncd.config.model import DEFAULT_MAX_WRITES
 from syncd.domain.state import Ownership
 from syncd.kinds.base import Context, DeleteRule, ShapeError
 from syncd.plan import engine
@@ -180,12 +181,12 @@ class Slow(Recorder):
 
 
 def test_independent_writes_of_a_kind_run_concurrently_up_to_the_bound() -> None:
-    count = apply_engine.WRITE_CONCURRENCY + 6
+    count = DEFAULT_MAX_WRITES + 6
     s = state(tuple({"name": f"t{i}"} for i in range(count)), [])
     sender = Slow()
     result = run(plan(s), s, sender, [])
     assert len(result.applied) == count
-    assert sender.most == apply_engine.WRITE_CONCURRENCY
+    assert sender.most == DEFAULT_MAX_WRITES
 
 
 def test_writes_that_finish_during_a_save_share_the_next_one() -> None:
@@ -215,10 +216,10 @@ def test_writes_that_finish_during_a_save_share_the_next_one() -> None:
 
 
 def test_after_a_failed_write_no_further_write_starts() -> None:
-    s = state(tuple({"name": f"t{i}"} for i in range(apply_engine.WRITE_CONCURRENCY + 6)), [])
+    s = state(tuple({"name": f"t{i}"} for i in range(DEFAULT_MAX_WRITES + 6)), [])
     sender = Slow(fail_at=1)
     result = run(plan(s), s, sender, [])
     assert result.failed == 'sonarr.main.thing["t0"]'
     # Only the writes already in flight when the first failed went out.
-    assert len(sender.sent) == apply_engine.WRITE_CONCURRENCY
-    assert len(result.applied) == apply_engine.WRITE_CONCURRENCY - 1
+    assert len(sender.sent) == DEFAULT_MAX_WRITES
+    assert len(result.applied) == DEFAULT_MAX_WRITES - 1
