@@ -4,10 +4,10 @@ Starts the simulated stack on loopback (Sonarr v4, Radarr v5, qBittorrent, Prowl
 FlareSolverr and Byparr, reaching each other by their in-cluster names), writes a syncd config
 that uses the built-in presets and wires the whole stack as the chart does (qBittorrent
 categories, Plex libraries, Sonarr/Radarr root folders, download clients and Plex connections,
-Prowlarr applications, proxies and download client, all by reference), then plans, applies and plans again
-(which must show no changes), printing each step and the request counts. The TRaSH Guides come from the public
-repository, another git URL, or a local folder (made into a throw-away git repository so
-the same git code path is used).
+Prowlarr applications, proxies and download client, all by reference), then plans, applies
+and plans again (which must show no changes), printing each step and the request counts. The
+TRaSH Guides come from the public repository, another git URL, or a local folder (made into
+a throw-away git repository so the same git code path is used).
 """
 
 from __future__ import annotations

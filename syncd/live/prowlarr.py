@@ -3,8 +3,8 @@ send the writes they build.
 
 `identity()` is the one probe (`system/status`, sent once: an unreachable server fails there,
 before any read retries); it checks the server is a Prowlarr and returns what ownership state
-keys the server by. `identity_and_read` sends the reads alongside it. `read` fetches collections concurrently; `send` writes one request a kind
-built. Prowlarr's connection tests come back as a 400 with the server's own messages
+keys the server by; `identity_and_read` sends the reads alongside it. `read` fetches
+collections concurrently; `send` writes one request a kind built. Prowlarr's connection tests come back as a 400 with the server's own messages
 (`ApiRejectedError`), which the apply engine reports as they are.
 """
 
